@@ -1,0 +1,60 @@
+# innolab: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test lint format seed migrate clean var
+
+# Re-install when a requirements file changes; create the venv when missing.
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed-run
+
+var:
+	@mkdir -p var
+
+migrate: $(VENV)/.installed-run var
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+
+## run: install, migrate, load demo data, start web + worker + beat (Ctrl-C stops all)
+run: seed
+	@echo ""
+	@echo "  innolab is starting at http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password: $${DEMO_PASSWORD:-innolab-demo}):"
+	@echo "    staff@demo.innolab.test   lab staff (also reaches /admin/)"
+	@echo "    alumna@demo.innolab.test  alumna"
+	@echo "    member@demo.innolab.test  member"
+	@echo "  Database: $${DATABASE_URL:-SQLite file var/innolab.sqlite3}   Broker: $${REDIS_URL:-filesystem under var/broker}"
+	@echo "  E-mails are printed by the worker. Ctrl-C stops web, worker and beat."
+	@echo ""
+	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start -p $(PORT)
+
+## test: install, lint, run the whole suite
+test: $(VENV)/.installed-dev var
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var

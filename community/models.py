@@ -1,0 +1,210 @@
+"""People, their organisations, and the record of every e-mail the platform sends."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry or department")
+        LOCAL_AUTHORITY = "local_authority", _("Local or regional authority")
+        AGENCY = "agency", _("Agency or public body")
+        INNOVATION_LAB = "innovation_lab", _("Innovation lab or unit")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.AGENCY)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        if not user.handle:
+            user.handle = handle_for(user.display_name or email.split("@")[0])
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+def handle_for(text):
+    """A free handle made from `text`: "Ada Lovelace" -> "ada-lovelace", then "-2", ...
+
+    A race with another sign-up taking the same handle ends at the unique constraint.
+    """
+    base = slugify(text)[:40].strip("-") or "member"
+    handle, n = base, 1
+    while User.objects.filter(handle__iexact=handle).exists():
+        n += 1
+        handle = f"{base}-{n}"
+    return handle
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person on the platform. Logs in by e-mail; known in public by `handle`."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    handle = models.SlugField(
+        _("handle"),
+        max_length=50,
+        unique=True,
+        help_text=_("Your public name in profile addresses and @mentions: letters, digits, -."),
+    )
+    display_name = models.CharField(_("display name"), max_length=150)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    country = CountryField(_("country"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE
+    )
+    bio = models.TextField(_("bio"), blank=True, max_length=2000)
+    expertise = TaggableManager(
+        _("expertise"), blank=True, help_text=_("Methods and topics you know, comma-separated.")
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Can log into the admin. Lab staff also need the “Lab staff” group."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("handle"), name="user_handle_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("community:profile-edit")
+
+    @property
+    def is_lab_staff(self):
+        from community.roles import is_lab_staff
+
+        return is_lab_staff(self)
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail, recorded in the transaction that caused it and delivered by Celery.
+
+    Status moves pending -> sending -> sent (or back to pending for a retry, or failed
+    after OUTBOX_MAX_ATTEMPTS). `sending` is claimed by a conditional update, so two
+    workers never send the same record.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    to = models.EmailField(_("to"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
+    kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("plain-text body"), blank=True)
+    body_html = models.TextField(_("HTML body"), blank=True)
+    # Security e-mails (sign-in codes, reset links) are hidden from staff and blanked
+    # once sent, so a leaked admin session or database dump cannot replay them.
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    # Optional: "one per recipient and occasion" (e.g. "digest:12:2026H1:34").
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
+
+    def __str__(self):
+        return f"{self.kind} to {self.to}"

@@ -1,0 +1,65 @@
+"""Roles on the platform and the permissions of the `Lab staff` group.
+
+member      anyone with a verified account
+alumnus     a member who completed an offering or cohort (learning issue)
+change agent  an alumnus designated by lab staff (community issue)
+lab staff   `is_staff` + the `Lab staff` group below: runs the catalogue and cohorts in the
+            admin for every lab of the network (no per-lab scoping)
+superuser   everything, including who is staff and who is in which group
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+LAB_STAFF_GROUP = "Lab staff"
+
+# app_label -> model -> actions. Later issues extend this as they add models; users and
+# groups are absent on purpose: only superusers change staff flags and group membership.
+LAB_STAFF_PERMISSIONS = {
+    "community": {
+        "organisation": ("view", "add", "change"),
+        "user": ("view",),
+        "outgoingemail": ("view",),
+    },
+    "taggit": {"tag": ("view", "add", "change", "delete")},
+    "django_celery_beat": {
+        "periodictask": ("view", "change"),
+        "intervalschedule": ("view",),
+        "crontabschedule": ("view",),
+    },
+}
+
+
+def lab_staff_permission_codes():
+    return {
+        (app_label, f"{action}_{model}")
+        for app_label, models in LAB_STAFF_PERMISSIONS.items()
+        for model, actions in models.items()
+        for action in actions
+    }
+
+
+def lab_staff_group_sync():
+    """Creates the `Lab staff` group if missing and sets exactly its permissions.
+
+    Raises LookupError naming any permission that does not exist (a typo above).
+    """
+    group, _ = Group.objects.get_or_create(name=LAB_STAFF_GROUP)
+    wanted = lab_staff_permission_codes()
+    permissions = [
+        p
+        for p in Permission.objects.select_related("content_type")
+        if (p.content_type.app_label, p.codename) in wanted
+    ]
+    found = {(p.content_type.app_label, p.codename) for p in permissions}
+    if missing := wanted - found:
+        raise LookupError(f"Unknown permissions for {LAB_STAFF_GROUP}: {sorted(missing)}")
+    group.permissions.set(permissions)
+    return group
+
+
+def is_lab_staff(user):
+    if not user.is_authenticated or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    return any(g.name == LAB_STAFF_GROUP for g in user.groups.all())

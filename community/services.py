@@ -1,0 +1,197 @@
+"""Writes with side effects for the community app.
+
+E-mail: every message the platform sends is queued with `email_queue()`, which records
+it in the caller's transaction and hands delivery to Celery after commit. Delivery
+(`email_deliver`) and the periodic sweep (`email_sweep`) claim a record with a
+conditional update before sending, so retries, double runs and concurrent workers never
+send one record twice; a record stuck in `sending` after a crash is sent again by the
+sweep (at most one duplicate, never a loss).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import linebreaks
+
+from community.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# A freshly queued e-mail is left to its own task for this long before the sweep may
+# take it, so the two do not race in the normal case.
+SWEEP_GRACE = timedelta(minutes=2)
+
+
+def enqueue_after_commit(task, *args):
+    """Queues `task.delay(*args)` once the current transaction commits.
+
+    A broker that is down must not fail the person's request: the error is logged and
+    the periodic sweep picks the work up from the database later.
+    """
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:  # kombu raises many types (OperationalError, OSError, ...)
+            logger.warning("Could not queue %s%r; the sweep will retry", task.name, args)
+
+    transaction.on_commit(send)
+
+
+def _render(kind, context):
+    subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
+    text = render_to_string(f"emails/{kind}.txt", context)
+    html = render_to_string(f"emails/{kind}.html", context)
+    return " ".join(subject.splitlines()), text, html
+
+
+@transaction.atomic
+def email_queue(
+    *,
+    to,
+    kind,
+    context=None,
+    user=None,
+    subject=None,
+    body_text=None,
+    body_html=None,
+    sensitive=False,
+    dedupe_key=None,
+    now=None,
+):
+    """Records an e-mail and queues its delivery after commit.
+
+    Either `kind` names templates `emails/<kind>_subject.txt`, `.txt` and `.html`
+    rendered with `context` (in the recipient's language), or `subject` and
+    `body_text` are given ready-made (allauth's messages); a missing HTML body is made
+    from the text in the shared layout. With `dedupe_key`, an e-mail already recorded
+    under that key is returned instead of a second one. Queues `community.email_deliver`.
+    """
+    now = now or timezone.now()
+    if dedupe_key:
+        existing = OutgoingEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing:
+            return existing
+    if subject is None:
+        language = getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
+        ctx = {"user": user, "SITE_URL": settings.SITE_URL, **(context or {})}
+        with translation.override(language):
+            subject, body_text, body_html = _render(kind, ctx)
+    if not body_html:
+        body_html = render_to_string(
+            "emails/base.html", {"subject": subject, "body": linebreaks(body_text)}
+        )
+    email = OutgoingEmail.objects.create(
+        to=to,
+        user=user,
+        kind=kind,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        sensitive=sensitive,
+        dedupe_key=dedupe_key,
+        created_at=now,
+        next_attempt_at=now + SWEEP_GRACE,
+    )
+    from community.tasks import email_deliver
+
+    enqueue_after_commit(email_deliver, email.pk)
+    return email
+
+
+def _claim(email_id, *, now, due_only=False):
+    """Moves a pending record to `sending`; True only for the one caller that did it."""
+    q = Q(pk=email_id, status=OutgoingEmail.Status.PENDING)
+    if due_only:
+        q &= Q(next_attempt_at__lte=now)
+    return bool(
+        OutgoingEmail.objects.filter(q).update(
+            status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def email_deliver(*, email_id, now=None, due_only=False):
+    """Sends one recorded e-mail if this caller wins the claim.
+
+    Returns "sent", "skipped" (someone else has it, or it is already sent), or
+    "retry" (sending failed; the record is pending again with a later next attempt)
+    or "failed" (attempts exhausted).
+    """
+    now = now or timezone.now()
+    if not _claim(email_id, now=now, due_only=due_only):
+        return "skipped"
+    email = OutgoingEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # SMTP errors, timeouts, refused connections
+        failed = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        backoff = timedelta(seconds=min(30 * 2 ** (email.attempts - 1), 6 * 3600))
+        OutgoingEmail.objects.filter(pk=email_id).update(
+            status=OutgoingEmail.Status.FAILED if failed else OutgoingEmail.Status.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=now + backoff,
+        )
+        logger.warning("E-mail %s attempt %s failed: %s", email_id, email.attempts, exc)
+        return "failed" if failed else "retry"
+    sent = {"status": OutgoingEmail.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if email.sensitive:
+        sent.update(body_text="", body_html="")
+    OutgoingEmail.objects.filter(pk=email_id).update(**sent)
+    return "sent"
+
+
+def email_sweep(*, now=None, limit=500):
+    """Delivers what the normal path missed; returns counts for the log.
+
+    Records stuck in `sending` longer than OUTBOX_SENDING_TIMEOUT (their worker died)
+    are reported and made pending again; then every pending record that is due is
+    delivered, each behind its own claim.
+    """
+    now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    stale = list(
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.SENDING, claimed_at__lt=stale_before
+        ).values_list("pk", flat=True)[:limit]
+    )
+    if stale:
+        logger.warning(
+            "Outbox: %d e-mail(s) were left in 'sending' by a stopped worker and will be "
+            "sent again (a duplicate is possible): %s",
+            len(stale),
+            stale,
+        )
+        OutgoingEmail.objects.filter(
+            pk__in=stale, status=OutgoingEmail.Status.SENDING, claimed_at__lt=stale_before
+        ).update(status=OutgoingEmail.Status.PENDING, next_attempt_at=now)
+    due = list(
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    results = {"recovered": len(stale), "sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    for email_id in due:
+        results[email_deliver(email_id=email_id, now=now, due_only=True)] += 1
+    return results
+
+
+@transaction.atomic
+def profile_update(*, user, form):
+    """Saves a valid ProfileForm for `user` (tags included); returns the user."""
+    if form.instance.pk != user.pk:
+        raise PermissionError("A profile can only be edited by its owner.")
+    return form.save()

@@ -1,0 +1,26 @@
+"""Celery tasks of the community app: thin, take ids, safe to run twice."""
+
+import logging
+
+from celery import shared_task
+
+from community import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="community.email_deliver", bind=True, max_retries=5)
+def email_deliver(self, email_id):
+    result = services.email_deliver(email_id=email_id)
+    if result == "retry":
+        # Back-off grows with each retry; if this publish fails the sweep still has it.
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
+    return result
+
+
+@shared_task(name="community.email_sweep")
+def email_sweep():
+    results = services.email_sweep()
+    if any(results[k] for k in ("recovered", "sent", "retry", "failed")):
+        logger.info("Outbox sweep: %s", results)
+    return results

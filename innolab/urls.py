@@ -1,0 +1,23 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from innolab import views
+
+# The admin login goes through allauth, so it has the same rate limits and MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("innolab administration")
+admin.site.site_title = _("innolab admin")
+admin.site.index_title = _("Run the lab")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("community.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
