@@ -207,6 +207,9 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Locally and in tests whitenoise serves straight from the app and project folders.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -235,8 +238,11 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A person's request must never wait long on a broker that is down.
-        "socket_connect_timeout": 1,
+        # A person's request must never wait long on a broker that is down: one attempt,
+        # a short connect timeout, and the outbox sweep delivers what could not be queued.
+        # (The worker's own reconnect loop uses broker_connection_max_retries instead.)
+        "max_retries": 0,
+        "socket_connect_timeout": 0.5,
         "socket_timeout": 2,
         "visibility_timeout": 3600,
     }

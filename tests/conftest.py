@@ -1,0 +1,34 @@
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth keeps its rate-limit counters in the cache; no test may inherit another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(db):
+    return factories.user(display_name="Mia Member")
+
+
+@pytest.fixture
+def staff(db):
+    return factories.lab_staff(display_name="Stan Staff")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client

@@ -1,0 +1,33 @@
+"""Plain functions that build test data in code (no JSON fixtures)."""
+
+import itertools
+
+from allauth.account.models import EmailAddress
+
+from community.models import Organisation, User
+from community.roles import lab_staff_group_sync
+
+PASSWORD = "correct-horse-battery-staple"
+_seq = itertools.count(1)
+
+
+def organisation(**fields):
+    n = next(_seq)
+    fields.setdefault("name", f"Agency {n}")
+    return Organisation.objects.create(**fields)
+
+
+def user(*, email=None, password=PASSWORD, verified=True, **fields):
+    n = next(_seq)
+    email = email or f"person{n}@example.gov"
+    fields.setdefault("display_name", f"Person {n}")
+    person = User.objects.create_user(email, password, **fields)
+    if verified:
+        EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    return person
+
+
+def lab_staff(**fields):
+    person = user(is_staff=True, **fields)
+    person.groups.add(lab_staff_group_sync())
+    return person

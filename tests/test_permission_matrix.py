@@ -1,0 +1,106 @@
+"""Every URL of the project, checked as anonymous, member, alumnus and lab staff.
+
+Adding a URL without an entry here fails `test_every_url_has_an_entry`: decide who may
+see it, then add it to EXPECTED (or, for admin/ and allauth's accounts/ pages, rely on
+the prefix rule). Outcomes: a status code, or LOGIN for a redirect to the login page.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import factories
+
+LOGIN = "login"
+ROLES = ("anonymous", "member", "alumnus", "staff")
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome):
+    return {"anonymous": LOGIN, "member": outcome, "alumnus": outcome, "staff": outcome}
+
+
+# route pattern -> (how to build a concrete path from the test data, outcomes by role)
+EXPECTED = {
+    "": (lambda data: "/", everyone(200)),
+    "healthz/": (lambda data: "/healthz/", everyone(200)),
+    "accessibility/": (lambda data: "/accessibility/", everyone(200)),
+    "privacy/": (lambda data: "/privacy/", everyone(200)),
+    # set_language answers GET with a redirect back; it changes nothing.
+    "i18n/setlang/": (lambda data: "/i18n/setlang/", everyone(302)),
+    "accounts/profile/": (lambda data: "/accounts/profile/", signed_in(200)),
+}
+
+# One rule per prefix, checked on a representative page.
+PREFIX_RULES = {
+    "admin/": (
+        lambda data: reverse("admin:index"),
+        {"anonymous": LOGIN, "member": LOGIN, "alumnus": LOGIN, "staff": 200},
+    ),
+    "accounts/": (lambda data: reverse("account_email"), signed_in(200)),
+}
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def _rule_for(route):
+    if route in EXPECTED:
+        return EXPECTED[route]
+    for prefix, rule in PREFIX_RULES.items():
+        if route.startswith(prefix):
+            return rule
+    return None
+
+
+def test_every_url_has_an_entry():
+    missing = [r for r in _routes(get_resolver().url_patterns) if _rule_for(r) is None]
+    assert not missing, f"URLs with no permission-matrix entry: {missing}"
+
+
+@pytest.fixture(scope="module")
+def people(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        data = {
+            "member": factories.user(display_name="Matrix Member"),
+            # Alumni status arrives with completions; until then an alumnus is a member.
+            "alumnus": factories.user(display_name="Matrix Alumna"),
+            "staff": factories.lab_staff(display_name="Matrix Staff"),
+        }
+    yield data
+    with django_db_blocker.unblock():
+        for person in data.values():
+            person.delete()
+
+
+CASES = [
+    (route, role)
+    for route in sorted(set(EXPECTED) | set(PREFIX_RULES))
+    for role in ROLES
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "role"), CASES)
+def test_url_answers_each_role_as_expected(client, people, route, role):
+    build, outcomes = EXPECTED.get(route) or PREFIX_RULES[route]
+    if role != "anonymous":
+        client.force_login(people[role])
+    path = build(people)
+    response = client.get(path)
+    expected = outcomes[role]
+    if expected == LOGIN:
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(
+            (reverse("account_login"), reverse("admin:login"))
+        ), response["Location"]
+    else:
+        assert response.status_code == expected, f"{role} GET {path}"
