@@ -222,11 +222,12 @@ STORAGES = {
 }
 
 # --- E-mail ------------------------------------------------------------------------------
-# EMAIL_URL: smtp://user:password@host:587 (add ?tls=True), smtp+ssl://..., or
+# EMAIL_URL: smtp+tls://user:password@host:587, smtp+ssl://user:password@host:465, or
 # consolemail:// to print messages (the default for a local DEBUG run).
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER/PASSWORD, EMAIL_USE_TLS/SSL.
-globals().update(_email)
+_email.pop("OPTIONS", None)
+globals().update({k: v for k, v in _email.items() if v is not None})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="innolab <noreply@innolab.test>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)

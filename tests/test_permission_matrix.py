@@ -81,11 +81,7 @@ def people(django_db_setup, django_db_blocker):
             person.delete()
 
 
-CASES = [
-    (route, role)
-    for route in sorted(set(EXPECTED) | set(PREFIX_RULES))
-    for role in ROLES
-]
+CASES = [(route, role) for route in sorted(set(EXPECTED) | set(PREFIX_RULES)) for role in ROLES]
 
 
 @pytest.mark.django_db

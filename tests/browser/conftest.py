@@ -8,10 +8,6 @@ import shutil
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-# test itself (reading the outbox, building data) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,12 +33,17 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+    # the test itself (reading the outbox, building data) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class CheckedPage:
@@ -68,9 +69,7 @@ class CheckedPage:
         """Runs axe on the page as it is now and asserts a clean console."""
         self.page.wait_for_load_state("load")
         results = self.axe.run(self.page)
-        assert results.violations_count == 0, (
-            f"{self.page.url}\n" + results.generate_report()
-        )
+        assert results.violations_count == 0, f"{self.page.url}\n" + results.generate_report()
         csp = [e for e in self.console_errors if "Content Security Policy" in e]
         assert not csp, f"{self.page.url}: {csp}"
 

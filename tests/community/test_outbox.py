@@ -45,10 +45,13 @@ def test_email_is_recorded_then_delivered_after_commit(
 
 
 def test_email_is_not_recorded_when_the_change_rolls_back(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            queue()
-            raise RuntimeError("the change failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue()
+        raise RuntimeError("the change failed")
     assert callbacks == []
     assert not OutgoingEmail.objects.exists()
 
