@@ -24,6 +24,7 @@ var:
 	@mkdir -p var
 
 migrate: $(VENV)/.installed-run var
+	$(BIN)/python -m innolab.ensure_database
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
