@@ -130,23 +130,33 @@ def test_dedupe_key_records_an_occasion_once():
     assert OutgoingEmail.objects.count() == 1
 
 
-@pytest.fixture
-def broker_down(monkeypatch, settings):
-    """Points Celery at a port where nothing listens, as when Redis is stopped."""
-    closed = "redis://127.0.0.1:1/0"
+CLOSED_PORT = "redis://127.0.0.1:1/0"
+
+
+def _drop_celery_pools():
+    # The app caches its connection pools; drop them so the next publish reconnects.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def _point_celery_at_closed_port(monkeypatch):
+    """As when Redis is stopped: nothing listens where the broker should be."""
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", closed)
+    monkeypatch.setitem(celery_app.conf, "broker_url", CLOSED_PORT)
     monkeypatch.setitem(
         celery_app.conf,
         "broker_transport_options",
         {"max_retries": 0, "socket_connect_timeout": 0.5},
     )
-    # The app caches its connection pools; drop them so the closed port is used.
-    monkeypatch.setattr(celery_app, "_pool", None)
-    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
-    yield closed
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    _drop_celery_pools()
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    _point_celery_at_closed_port(monkeypatch)
+    yield CLOSED_PORT
+    monkeypatch.undo()
+    _drop_celery_pools()
 
 
 def test_broker_outage_neither_fails_nor_slows_the_change(
@@ -166,12 +176,12 @@ def test_broker_outage_neither_fails_nor_slows_the_change(
 def test_email_queued_during_an_outage_is_delivered_when_the_broker_is_back(
     monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
-    # Outage: the record is saved, the publish fails.
-    monkeypatch.setattr(tasks.email_deliver, "delay", lambda *a: (_ for _ in ()).throw(OSError))
-    with django_capture_on_commit_callbacks(execute=True):
-        email = queue()
+    with pytest.MonkeyPatch.context() as outage:
+        _point_celery_at_closed_port(outage)
+        with django_capture_on_commit_callbacks(execute=True):
+            email = queue()
+    _drop_celery_pools()
     assert mailoutbox == []
-    monkeypatch.undo()
     # Back: beat's next sweep runs on a worker and delivers it, once.
     later = timezone.now() + services.SWEEP_GRACE
     monkeypatch.setattr(services.timezone, "now", lambda: later)
@@ -180,3 +190,23 @@ def test_email_queued_during_an_outage_is_delivered_when_the_broker_is_back(
     email.refresh_from_db()
     assert email.status == "sent"
     assert len(mailoutbox) == 1
+
+
+def test_sign_up_succeeds_quickly_while_the_broker_is_down(
+    broker_down, client, django_capture_on_commit_callbacks
+):
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": "during.outage@example.gov",
+                "display_name": "Outage Olga",
+                "password1": "a-long-and-unusual-passphrase",
+                "password2": "a-long-and-unusual-passphrase",
+            },
+        )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 1.0, f"sign-up took {elapsed:.2f}s with the broker down"
+    assert OutgoingEmail.objects.get(to="during.outage@example.gov").status == "pending"

@@ -77,3 +77,18 @@ def test_celery_beat_admin_form_works_under_the_csp(client):
 def test_static_files_are_served(client):
     assert client.get("/static/css/site.css").status_code == 200
     assert client.get("/static/js/htmx.min.js").status_code == 200
+
+
+def test_totp_activation_shows_its_qr_code_as_a_data_image(client):
+    from tests import factories
+
+    factories.user(email="totp@example.gov")
+    client.post(
+        reverse("account_login"), {"login": "totp@example.gov", "password": factories.PASSWORD}
+    )
+    # Turning on two-factor asks for the password again first.
+    assert client.get(reverse("mfa_activate_totp")).status_code == 302
+    client.post(reverse("account_reauthenticate"), {"password": factories.PASSWORD})
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200
+    assert 'src="data:image/svg+xml' in response.content.decode()
