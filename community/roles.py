@@ -20,6 +20,15 @@ LAB_STAFF_PERMISSIONS = {
         "user": ("view",),
         "outgoingemail": ("view",),
     },
+    "learning": {
+        "programme": ("view", "add", "change"),
+        "offering": ("view", "add", "change"),
+        "session": ("view", "add", "change", "delete"),
+        "cohort": ("view", "add", "change"),
+        "enrolment": ("view", "change"),
+        "enrolmentstatuschange": ("view",),
+        "attendance": ("view", "add", "change"),
+    },
     "taggit": {"tag": ("view", "add", "change", "delete")},
     "django_celery_beat": {
         "periodictask": ("view", "change"),

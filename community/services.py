@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.html import linebreaks
 
@@ -44,9 +45,14 @@ def enqueue_after_commit(task, *args):
     transaction.on_commit(send)
 
 
+def _render_plain(name, context):
+    # Plain text must not be HTML-escaped: "Ana & Bo" stays as typed.
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _render(kind, context):
-    subject = render_to_string(f"emails/{kind}_subject.txt", context).strip()
-    text = render_to_string(f"emails/{kind}.txt", context)
+    subject = _render_plain(f"emails/{kind}_subject.txt", context).strip()
+    text = _render_plain(f"emails/{kind}.txt", context)
     html = render_to_string(f"emails/{kind}.html", context)
     return " ".join(subject.splitlines()), text, html
 

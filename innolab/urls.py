@@ -18,6 +18,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("community.urls")),
+    path("learning/", include("learning.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,3 +31,34 @@ def lab_staff(**fields):
     person = user(is_staff=True, **fields)
     person.groups.add(lab_staff_group_sync())
     return person
+
+
+def offering(**fields):
+    from learning.models import Offering
+
+    n = next(_seq)
+    fields.setdefault("title", f"Offering {n}")
+    fields.setdefault("slug", f"offering-{n}")
+    fields.setdefault("summary", "A way to learn")
+    fields.setdefault("mode", "class")
+    fields.setdefault("status", "published")
+    if "host_lab" not in fields:
+        fields["host_lab"] = organisation(kind="innovation_lab")
+    tags = fields.pop("tags", [])
+    obj = Offering.objects.create(**fields)
+    if tags:
+        obj.tags.set(tags)
+    return obj
+
+
+def programme(**fields):
+    from learning.models import Programme
+
+    n = next(_seq)
+    fields.setdefault("title", f"Programme {n}")
+    fields.setdefault("slug", f"programme-{n}")
+    fields.setdefault("summary", "A journey")
+    fields.setdefault("status", "published")
+    if "host_lab" not in fields:
+        fields["host_lab"] = organisation(kind="innovation_lab")
+    return Programme.objects.create(**fields)

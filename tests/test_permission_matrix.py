@@ -3,6 +3,8 @@
 Adding a URL without an entry here fails `test_every_url_has_an_entry`: decide who may
 see it, then add it to EXPECTED (or, for admin/ and allauth's accounts/ pages, rely on
 the prefix rule). Outcomes: a status code, or LOGIN for a redirect to the login page.
+Entries are GET unless a third element says "post" (CSRF is not enforced by the test
+client; CSRF protection is tested where the forms are).
 """
 
 import pytest
@@ -31,6 +33,38 @@ EXPECTED = {
     # set_language answers GET with a redirect back; it changes nothing.
     "i18n/setlang/": (lambda data: "/i18n/setlang/", everyone(302)),
     "accounts/profile/": (lambda data: "/accounts/profile/", signed_in(200)),
+    # learning
+    "learning/": (lambda data: "/learning/", everyone(200)),
+    "learning/mine/": (lambda data: "/learning/mine/", signed_in(200)),
+    "learning/mine/calendar.ics": (lambda data: "/learning/mine/calendar.ics", signed_in(200)),
+    "learning/offerings/<slug:slug>/": (
+        lambda data: data["offering"].get_absolute_url(),
+        everyone(200),
+    ),
+    "learning/offerings/<slug:slug>/enrol/": (
+        lambda data: f"/learning/offerings/{data['offering'].slug}/enrol/",
+        signed_in(302),
+        "post",
+    ),
+    "learning/offerings/<slug:slug>/withdraw/": (
+        lambda data: f"/learning/offerings/{data['offering'].slug}/withdraw/",
+        signed_in(302),
+        "post",
+    ),
+    "learning/programmes/<slug:slug>/": (
+        lambda data: data["programme"].get_absolute_url(),
+        everyone(200),
+    ),
+    "learning/programmes/<slug:slug>/enrol/": (
+        lambda data: f"/learning/programmes/{data['programme'].slug}/enrol/",
+        signed_in(302),
+        "post",
+    ),
+    "learning/programmes/<slug:slug>/withdraw/": (
+        lambda data: f"/learning/programmes/{data['programme'].slug}/withdraw/",
+        signed_in(302),
+        "post",
+    ),
 }
 
 # One rule per prefix, checked on a representative page.
@@ -74,11 +108,16 @@ def people(django_db_setup, django_db_blocker):
             # Alumni status arrives with completions; until then an alumnus is a member.
             "alumnus": factories.user(display_name="Matrix Alumna"),
             "staff": factories.lab_staff(display_name="Matrix Staff"),
+            "offering": factories.offering(title="Matrix offering"),
+            "programme": factories.programme(title="Matrix programme"),
         }
     yield data
     with django_db_blocker.unblock():
-        for person in data.values():
-            person.delete()
+        labs = [data["offering"].host_lab, data["programme"].host_lab]
+        for key in ("offering", "programme", "member", "alumnus", "staff"):
+            data[key].delete()
+        for lab in labs:
+            lab.delete()
 
 
 CASES = [(route, role) for route in sorted(set(EXPECTED) | set(PREFIX_RULES)) for role in ROLES]
@@ -87,11 +126,11 @@ CASES = [(route, role) for route in sorted(set(EXPECTED) | set(PREFIX_RULES)) fo
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "role"), CASES)
 def test_url_answers_each_role_as_expected(client, people, route, role):
-    build, outcomes = EXPECTED.get(route) or PREFIX_RULES[route]
+    build, outcomes, *options = EXPECTED.get(route) or PREFIX_RULES[route]
     if role != "anonymous":
         client.force_login(people[role])
     path = build(people)
-    response = client.get(path)
+    response = client.post(path) if options == ["post"] else client.get(path)
     expected = outcomes[role]
     if expected == LOGIN:
         assert response.status_code == 302, path

@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 # Each app adds its own seeder; they run in order and are all idempotent.
 SEEDERS = [
     "community.demo.seed",
+    "learning.demo.seed",
 ]
 
 

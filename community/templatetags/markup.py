@@ -1,0 +1,11 @@
+from django import template
+
+from community.markup import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    """{{ offering.description|markdown }}: Markdown to sanitised HTML."""
+    return render_markdown(text)

@@ -1,0 +1,63 @@
+"""Named, chainable filters for the catalogue. No permission logic here."""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+ACTIVE = ["applied", "waitlisted", "confirmed", "completed"]
+SEATED = ["confirmed", "completed"]
+
+
+class _TargetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+    def open_for_enrolment(self, now=None):
+        """Published, and before the deadline (or, without one, before the first day)."""
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        return self.published().filter(
+            Q(application_deadline__gt=now)
+            | Q(application_deadline__isnull=True, starts_on__gt=today)
+            | Q(application_deadline__isnull=True, starts_on__isnull=True)
+        )
+
+    def current(self, today=None):
+        """Not over yet: undated, or ending (or starting, when no end) today or later."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(ends_on__gte=today)
+            | Q(ends_on__isnull=True, starts_on__gte=today)
+            | Q(ends_on__isnull=True, starts_on__isnull=True)
+        )
+
+    def with_seats_taken(self):
+        return self.annotate(
+            seats_taken=Count("enrolments", filter=Q(enrolments__status__in=SEATED))
+        )
+
+    def in_start_order(self):
+        """Soonest first; undated (evergreen) after the dated ones."""
+        return self.order_by(models.F("starts_on").asc(nulls_last=True), "title", "pk")
+
+
+class OfferingQuerySet(_TargetQuerySet):
+    pass
+
+
+class ProgrammeQuerySet(_TargetQuerySet):
+    pass
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE)
+
+    def seated(self):
+        return self.filter(status__in=SEATED)
+
+    def waitlisted(self):
+        return self.filter(status="waitlisted")
+
+    def in_waitlist_order(self):
+        return self.waitlisted().order_by("waitlisted_at", "pk")

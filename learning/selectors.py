@@ -1,0 +1,306 @@
+"""The reads each learning page needs, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
+
+from community.roles import is_lab_staff
+from learning.models import Enrolment, Mode, Offering, Programme, Session
+
+Status = Enrolment.Status
+
+
+def _target_queryset(model, user):
+    qs = model.objects.all() if is_lab_staff(user) else model.objects.published()
+    return qs.with_seats_taken().select_related("host_lab")
+
+
+def offering_list(*, user, filters, now=None):
+    """Published offerings matching `filters` (a cleaned CatalogueForm's data)."""
+    now = now or timezone.now()
+    qs = (
+        Offering.objects.published()
+        .with_seats_taken()
+        .select_related("host_lab")
+        .prefetch_related("tags")
+    )
+    if not filters.get("include_past"):
+        qs = qs.current(timezone.localdate(now))
+    if filters.get("mode"):
+        qs = qs.filter(mode=filters["mode"])
+    if filters.get("format"):
+        qs = qs.filter(format=filters["format"])
+    if filters.get("host_lab"):
+        qs = qs.filter(host_lab=filters["host_lab"])
+    if filters.get("language"):
+        qs = qs.filter(language=filters["language"])
+    if filters.get("tag"):
+        qs = qs.filter(tags__slug=filters["tag"])
+    if filters.get("starts_after"):
+        qs = qs.filter(starts_on__gte=filters["starts_after"])
+    if filters.get("open_only"):
+        qs = qs.open_for_enrolment(now)
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(summary__icontains=q) | Q(description__icontains=q)
+        )
+    return qs.distinct().in_start_order()
+
+
+def programme_strip(*, now=None):
+    today = timezone.localdate(now or timezone.now())
+    return (
+        Programme.objects.published()
+        .current(today)
+        .select_related("host_lab")
+        .annotate(
+            step_count=Count("offerings", filter=Q(offerings__status="published"), distinct=True)
+        )
+        .in_start_order()[:6]
+    )
+
+
+def active_target_ids(user):
+    """(offering ids, programme ids) the person currently holds a place or application in."""
+    if not user.is_authenticated:
+        return set(), set()
+    rows = Enrolment.objects.filter(user=user).active().values_list("offering_id", "programme_id")
+    return {o for o, _ in rows if o}, {p for _, p in rows if p}
+
+
+def offering_get(*, slug, user):
+    """The offering page's data, or None; lab staff may preview drafts."""
+    qs = _target_queryset(Offering, user).select_related("programme", "sponsor")
+    return qs.prefetch_related("tags", "sessions").filter(slug=slug).first()
+
+
+def programme_get(*, slug, user):
+    qs = _target_queryset(Programme, user).prefetch_related(
+        "tags",
+        Prefetch(
+            "offerings",
+            queryset=Offering.objects.published().order_by("programme_position", "starts_on"),
+            to_attr="steps",
+        ),
+    )
+    return qs.filter(slug=slug).first()
+
+
+def pairs_well_with(offering, *, limit=4, now=None):
+    """Open offerings of *other* modes sharing tags with `offering`: modes combine."""
+    tag_ids = [t.pk for t in offering.tags.all()]
+    if not tag_ids:
+        return Offering.objects.none()
+    return (
+        Offering.objects.open_for_enrolment(now)
+        .exclude(mode=offering.mode)
+        .filter(tags__in=tag_ids)
+        .annotate(shared=Count("tags", distinct=True))
+        .select_related("host_lab")
+        .order_by("-shared", F("starts_on").asc(nulls_last=True))[:limit]
+    )
+
+
+def enrolment_for(*, user, target):
+    """The person's current enrolment in `target` (or None)."""
+    if not user.is_authenticated:
+        return None
+    key = "offering" if isinstance(target, Offering) else "programme"
+    return Enrolment.objects.filter(user=user, **{key: target}).active().first()
+
+
+@dataclass
+class CallToAction:
+    """What the enrolment box shows: a state, and what the person can do about it."""
+
+    state: str
+    position: int | None = None
+    enrolment: Enrolment | None = None
+    seats_left: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def call_to_action(*, user, target, enrolment=None, now=None):
+    """One of: login, enrol, apply, waitlist, confirmed, pending, waitlisted, completed,
+    closed."""
+    from learning.services import waitlist_position
+
+    now = now or timezone.now()
+    limit = target.seat_limit
+    taken = getattr(target, "seats_taken", None)
+    seats_left = None if limit is None or taken is None else max(limit - taken, 0)
+    if enrolment is not None:
+        if enrolment.status == Status.CONFIRMED:
+            return CallToAction("confirmed", enrolment=enrolment, seats_left=seats_left)
+        if enrolment.status == Status.APPLIED:
+            return CallToAction("pending", enrolment=enrolment, seats_left=seats_left)
+        if enrolment.status == Status.WAITLISTED:
+            return CallToAction(
+                "waitlisted",
+                enrolment=enrolment,
+                position=waitlist_position(enrolment),
+                seats_left=seats_left,
+            )
+        if enrolment.status == Status.COMPLETED:
+            return CallToAction("completed", enrolment=enrolment)
+    if not target.is_open_for_enrolment(now):
+        return CallToAction("closed", seats_left=seats_left)
+    if not user.is_authenticated:
+        return CallToAction("login", seats_left=seats_left)
+    if target.enrolment_policy == "application":
+        return CallToAction("apply", seats_left=seats_left)
+    if seats_left == 0:
+        return CallToAction("waitlist", seats_left=0)
+    return CallToAction("enrol", seats_left=seats_left)
+
+
+ALL_MODES = [Mode.CLASS, Mode.PROJECT, Mode.SECONDMENT, "toolkit"]
+
+
+@dataclass
+class LearningJourney:
+    current: list
+    completed: list
+    past: list
+    done_modes: set
+    doing_modes: set
+    suggestions: dict  # mode -> [offerings]
+
+    @property
+    def cycle(self):
+        labels = dict(Mode.choices) | {"toolkit": "Toolkits and formalised approaches"}
+        for mode in ALL_MODES:
+            state = (
+                "done"
+                if mode in self.done_modes
+                else "doing"
+                if mode in self.doing_modes
+                else "not yet"
+            )
+            yield {
+                "mode": mode,
+                "label": labels[mode],
+                "state": state,
+                "suggestions": self.suggestions.get(mode, []),
+            }
+
+
+def _with_waitlist_position(qs):
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    def ahead(target_field):
+        return Subquery(
+            Enrolment.objects.filter(
+                status=Status.WAITLISTED, **{target_field: OuterRef(target_field)}
+            )
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values(target_field)
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+
+    return qs.annotate(
+        ahead_in_offering=Coalesce(ahead("offering"), Value(0)),
+        ahead_in_programme=Coalesce(ahead("programme"), Value(0)),
+    )
+
+
+def my_learning(*, user, now=None, suggestions_per_mode=2):
+    """Everything on "My learning" in a fixed number of queries."""
+    now = now or timezone.now()
+    enrolments = list(
+        _with_waitlist_position(
+            Enrolment.objects.filter(user=user)
+            .select_related("offering__host_lab", "programme__host_lab", "cohort")
+            .prefetch_related(
+                Prefetch(
+                    "programme__offerings",
+                    queryset=Offering.objects.only("pk", "mode", "programme"),
+                )
+            )
+            .order_by("-created_at")
+        )
+    )
+    current, completed, past = [], [], []
+    done, doing, interest_ids = set(), set(), set()
+    for e in enrolments:
+        if e.status == Status.WAITLISTED:
+            e.position = (e.ahead_in_offering if e.offering_id else e.ahead_in_programme) + 1
+        modes = (
+            {e.offering.mode} if e.offering_id else {o.mode for o in e.programme.offerings.all()}
+        )
+        if e.status == Status.COMPLETED:
+            completed.append(e)
+            done |= modes
+        elif e.status in (Status.APPLIED, Status.WAITLISTED, Status.CONFIRMED):
+            current.append(e)
+            if e.status == Status.CONFIRMED:
+                doing |= modes
+        else:
+            past.append(e)
+        if e.offering_id:
+            interest_ids.add(e.offering_id)
+
+    untried = [m for m in (Mode.CLASS, Mode.PROJECT, Mode.SECONDMENT) if m not in done | doing]
+    suggestions = {}
+    if untried:
+        interests = set(user.expertise.values_list("name", flat=True)) | set(
+            Offering.tags.through.objects.filter(object_id__in=interest_ids)
+            .filter(content_type__model="offering")
+            .values_list("tag__name", flat=True)
+        )
+        candidates = (
+            Offering.objects.open_for_enrolment(now)
+            .filter(mode__in=untried)
+            .exclude(pk__in=interest_ids)
+            .select_related("host_lab")
+            .annotate(matches=Count("tags", filter=Q(tags__name__in=interests), distinct=True))
+            .order_by("-matches", F("starts_on").asc(nulls_last=True), "title")[:60]
+        )
+        for offering in candidates:
+            picked = suggestions.setdefault(offering.mode, [])
+            if len(picked) < suggestions_per_mode:
+                picked.append(offering)
+    return LearningJourney(current, completed, past, done, doing, suggestions)
+
+
+def calendar_sessions(*, user):
+    """Sessions and dated offerings the person holds a confirmed place in."""
+    rows = Enrolment.objects.filter(user=user).seated().values_list("offering_id", "programme_id")
+    offering_ids = {o for o, _ in rows if o}
+    programme_ids = {p for _, p in rows if p}
+    offerings = list(
+        Offering.objects.filter(Q(pk__in=offering_ids) | Q(programme_id__in=programme_ids))
+        .prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at")))
+        .order_by("starts_on")
+    )
+    return offerings
+
+
+def programme_progress(*, user, programme):
+    """The programme's steps in order, each with the person's status on it.
+
+    A place in the programme as a whole counts as a place in each of its offerings.
+    """
+    steps = getattr(programme, "steps", None)
+    if steps is None:
+        steps = list(programme.offerings.published().order_by("programme_position", "starts_on"))
+    statuses = {}
+    whole = None
+    if user.is_authenticated:
+        rows = Enrolment.objects.filter(user=user).active()
+        statuses = dict(
+            rows.filter(offering__in=[s.pk for s in steps]).values_list("offering_id", "status")
+        )
+        whole = rows.filter(programme=programme).values_list("status", flat=True).first()
+    return [
+        {"offering": step, "status": statuses.get(step.pk) or whole, "position": n}
+        for n, step in enumerate(steps, start=1)
+    ]

@@ -1,0 +1,293 @@
+"""Every write to enrolments: the public site, the admin and commands all come here.
+
+Capacity is guarded by a row lock on the offering or programme being enrolled in
+(`select_for_update()` on PostgreSQL; on SQLite, IMMEDIATE transactions serialise
+writers), so the seat count and the insert that follows it cannot interleave with another
+request's. Every status change is written to `EnrolmentStatusChange`, and the person is
+e-mailed through the outbox (after commit).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from community.services import email_queue
+from learning.models import Enrolment, EnrolmentStatusChange, Offering, Programme
+
+Status = Enrolment.Status
+
+
+class EnrolmentRefused(Exception):
+    """The request cannot be granted; `message` says why, in words for the person."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _lock_target(target):
+    model = Offering if isinstance(target, Offering) else Programme
+    return model.objects.select_for_update().get(pk=target.pk)
+
+
+def _target_filter(target):
+    return Q(offering=target) if isinstance(target, Offering) else Q(programme=target)
+
+
+def seats_taken(target):
+    return Enrolment.objects.filter(_target_filter(target)).seated().count()
+
+
+def has_free_seat(target):
+    limit = target.seat_limit
+    return limit is None or seats_taken(target) < limit
+
+
+def waitlist_position(enrolment):
+    """1 for the first person in line; None when not waitlisted."""
+    if enrolment.status != Status.WAITLISTED:
+        return None
+    ahead = (
+        Enrolment.objects.filter(_target_filter(enrolment.target))
+        .waitlisted()
+        .filter(
+            Q(waitlisted_at__lt=enrolment.waitlisted_at)
+            | Q(waitlisted_at=enrolment.waitlisted_at, pk__lt=enrolment.pk)
+        )
+    )
+    return ahead.count() + 1
+
+
+def _record(enrolment, *, to, by, reason="", now):
+    EnrolmentStatusChange.objects.create(
+        enrolment=enrolment,
+        from_status=enrolment.status if enrolment.pk else "",
+        to_status=to,
+        changed_by=by,
+        changed_at=now,
+        reason=reason[:500],
+    )
+
+
+def _set_status(enrolment, *, to, by, reason="", now, decided=False):
+    _record(enrolment, to=to, by=by, reason=reason, now=now)
+    enrolment.status = to
+    fields = ["status", "updated_at"]
+    if to == Status.WAITLISTED:
+        enrolment.waitlisted_at = now
+        fields.append("waitlisted_at")
+    if decided:
+        enrolment.decided_by, enrolment.decided_at = by, now
+        fields += ["decided_by", "decided_at"]
+    enrolment.save(update_fields=fields)
+
+
+def _email(enrolment, kind, **extra):
+    target = enrolment.target
+    email_queue(
+        to=enrolment.user.email,
+        user=enrolment.user,
+        kind=f"learning/{kind}",
+        context={
+            "enrolment": enrolment,
+            "target": target,
+            "url": settings.SITE_URL + target.get_absolute_url(),
+            "mine_url": settings.SITE_URL + "/learning/mine/",
+            **extra,
+        },
+    )
+
+
+def _refuse_if_closed(target, now):
+    if target.status != "published":
+        raise EnrolmentRefused(_("“%(title)s” is not open for enrolment.") % {"title": target})
+    if not target.is_open_for_enrolment(now):
+        closed = timezone.localtime(target.closes_at())
+        raise EnrolmentRefused(
+            _("Enrolment for “%(title)s” closed on %(date)s.")
+            % {"title": target, "date": date_format(closed, "DATE_FORMAT")}
+        )
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    user,
+    target,
+    motivation="",
+    line_manager_name="",
+    line_manager_email="",
+    encouraged_by=None,
+    cohort=None,
+    by=None,
+    now=None,
+):
+    """Enrols `user` in `target` (an Offering or a Programme) and returns the enrolment.
+
+    Open policy: confirmed while a seat is free, otherwise waitlisted (first come, first
+    served). Application policy: `applied` until lab staff decide; a motivation is
+    required, and for secondments the line manager's name and e-mail.
+
+    Raises EnrolmentRefused (draft, archived, past the deadline, already enrolled) and
+    ValidationError (missing application fields). Queues the matching e-mail.
+    """
+    now = now or timezone.now()
+    target = _lock_target(target)
+    _refuse_if_closed(target, now)
+    if Enrolment.objects.filter(_target_filter(target), user=user).active().exists():
+        raise EnrolmentRefused(
+            _("You already have a place or an application for “%(title)s”.") % {"title": target}
+        )
+
+    if target.enrolment_policy == "application":
+        errors = {}
+        if not motivation.strip():
+            errors["motivation"] = _("Tell the lab why you want to take part.")
+        if getattr(target, "needs_line_manager", False):
+            if not line_manager_name.strip():
+                errors["line_manager_name"] = _("A secondment needs your line manager’s name.")
+            if not line_manager_email.strip():
+                errors["line_manager_email"] = _(
+                    "A secondment needs your line manager’s e-mail address."
+                )
+        if errors:
+            raise ValidationError(errors)
+        status = Status.APPLIED
+    elif has_free_seat(target):
+        status = Status.CONFIRMED
+    else:
+        status = Status.WAITLISTED
+
+    enrolment = Enrolment(
+        user=user,
+        cohort=cohort,
+        motivation=motivation.strip(),
+        line_manager_name=line_manager_name.strip(),
+        line_manager_email=line_manager_email.strip(),
+        encouraged_by=encouraged_by if encouraged_by != user else None,
+        status=status,
+        created_at=now,
+        waitlisted_at=now if status == Status.WAITLISTED else None,
+        **{"offering" if isinstance(target, Offering) else "programme": target},
+    )
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as exc:  # a double submit that raced past the check above
+        raise EnrolmentRefused(
+            _("You already have a place or an application for “%(title)s”.") % {"title": target}
+        ) from exc
+    EnrolmentStatusChange.objects.create(
+        enrolment=enrolment, from_status="", to_status=status, changed_by=by or user, changed_at=now
+    )
+    if status == Status.CONFIRMED:
+        _email(enrolment, "confirmed")
+    elif status == Status.WAITLISTED:
+        _email(enrolment, "waitlisted", position=waitlist_position(enrolment))
+    else:
+        _email(enrolment, "application_received")
+    return enrolment
+
+
+def _promote_waitlist(target, *, now):
+    """Confirms people from the waitlist, first in line first, while seats are free."""
+    promoted = []
+    limit = target.seat_limit
+    taken = seats_taken(target)
+    queue = Enrolment.objects.filter(_target_filter(target)).in_waitlist_order()
+    for enrolment in queue.select_related("user"):
+        if limit is not None and taken >= limit:
+            break
+        _set_status(
+            enrolment, to=Status.CONFIRMED, by=None, reason=_("A place became free."), now=now
+        )
+        _email(enrolment, "promoted")
+        promoted.append(enrolment)
+        taken += 1
+    return promoted
+
+
+@transaction.atomic
+def waitlist_promote(*, target, now=None):
+    """Fills free seats of `target` from its waitlist (after a capacity change)."""
+    now = now or timezone.now()
+    target = _lock_target(target)
+    if target.enrolment_policy != "open":
+        return []
+    return _promote_waitlist(target, now=now)
+
+
+def _locked_enrolment(enrolment):
+    target = _lock_target(enrolment.target)
+    enrolment = Enrolment.objects.select_for_update().select_related("user").get(pk=enrolment.pk)
+    return target, enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment, by, reason="", now=None):
+    """Withdraws an application, a waitlist place or a confirmed place.
+
+    A freed seat goes to the first person on the waitlist (open offerings). Raises
+    EnrolmentRefused when there is nothing to withdraw. Queues the "withdrawn" e-mail
+    (and "promoted" for whoever gets the seat).
+    """
+    now = now or timezone.now()
+    target, enrolment = _locked_enrolment(enrolment)
+    if enrolment.status not in (Status.APPLIED, Status.WAITLISTED, Status.CONFIRMED):
+        raise EnrolmentRefused(_("There is no current place or application to withdraw."))
+    was_seated = enrolment.status == Status.CONFIRMED
+    _set_status(enrolment, to=Status.WITHDRAWN, by=by, reason=reason, now=now)
+    _email(enrolment, "withdrawn")
+    if was_seated and target.enrolment_policy == "open":
+        _promote_waitlist(target, now=now)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_confirm(*, enrolment, by, now=None):
+    """Lab staff confirm an application or a waitlisted person.
+
+    Raises EnrolmentRefused when the status does not allow it or no seat is free.
+    Queues "application decided" (applications) or "promoted" (waitlist).
+    """
+    now = now or timezone.now()
+    target, enrolment = _locked_enrolment(enrolment)
+    if enrolment.status not in (Status.APPLIED, Status.WAITLISTED):
+        raise EnrolmentRefused(
+            _("Only applications and waitlisted places can be confirmed (this one is %(s)s).")
+            % {"s": enrolment.get_status_display().lower()}
+        )
+    if not has_free_seat(target):
+        raise EnrolmentRefused(
+            _("“%(title)s” is full (%(n)s places): confirming would exceed its capacity.")
+            % {"title": target, "n": target.seat_limit}
+        )
+    was = enrolment.status
+    _set_status(enrolment, to=Status.CONFIRMED, by=by, now=now, decided=True)
+    if was == Status.APPLIED:
+        _email(enrolment, "application_decided", accepted=True)
+    else:
+        _email(enrolment, "promoted")
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_decline(*, enrolment, by, reason="", now=None):
+    """Lab staff decline an application or a waitlisted person; the reason is e-mailed.
+
+    Raises EnrolmentRefused for any other status. Queues "application decided".
+    """
+    now = now or timezone.now()
+    _, enrolment = _locked_enrolment(enrolment)
+    if enrolment.status not in (Status.APPLIED, Status.WAITLISTED):
+        raise EnrolmentRefused(
+            _("Only applications and waitlisted places can be declined (this one is %(s)s).")
+            % {"s": enrolment.get_status_display().lower()}
+        )
+    _set_status(enrolment, to=Status.DECLINED, by=by, reason=reason, now=now, decided=True)
+    _email(enrolment, "application_decided", accepted=False, reason=reason)
+    return enrolment

@@ -1,0 +1,199 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from learning import calendar, selectors, services
+from learning.forms import CatalogueForm, EnrolmentForm
+from learning.models import MODE_EXPLANATIONS, Enrolment, Mode
+
+PAGE_SIZE = 20
+
+
+def catalogue(request):
+    form = CatalogueForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    offerings = selectors.offering_list(user=request.user, filters=filters)
+    page = Paginator(offerings, PAGE_SIZE).get_page(request.GET.get("page"))
+    mine_offerings, _mine_programmes = selectors.active_target_ids(request.user)
+    for offering in page:
+        offering.cta = selectors.call_to_action(user=request.user, target=offering)
+        offering.is_mine = offering.pk in mine_offerings
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "learning/catalogue.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "programmes": [] if filters else selectors.programme_strip(),
+            "modes": [(value, label, MODE_EXPLANATIONS[value]) for value, label in Mode.choices],
+            "filtered": bool(filters and any(filters.values())),
+        },
+    )
+
+
+def _target_page(request, target, template, extra):
+    if target is None:
+        raise Http404(_("No such offering or programme."))
+    enrolment = selectors.enrolment_for(user=request.user, target=target)
+    context = {
+        "target": target,
+        "enrolment": enrolment,
+        "cta": selectors.call_to_action(user=request.user, target=target, enrolment=enrolment),
+        "form": EnrolmentForm(target=target),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def offering_detail(request, slug):
+    offering = selectors.offering_get(slug=slug, user=request.user)
+    extra = {}
+    if offering is not None:
+        extra = {
+            "offering": offering,
+            "pairs": selectors.pairs_well_with(offering),
+            "mode_explanation": MODE_EXPLANATIONS[offering.mode],
+        }
+    return _target_page(request, offering, "learning/offering_detail.html", extra)
+
+
+def programme_detail(request, slug):
+    programme = selectors.programme_get(slug=slug, user=request.user)
+    extra = {}
+    if programme is not None:
+        progress = selectors.programme_progress(user=request.user, programme=programme)
+        extra = {"programme": programme, "steps": progress}
+    return _target_page(request, programme, "learning/programme_detail.html", extra)
+
+
+def _enrol(request, target):
+    if target is None:
+        raise Http404(_("No such offering or programme."))
+    form = EnrolmentForm(request.POST, target=target)
+    if not form.is_valid():
+        return _rerender_with_errors(request, target, form)
+    try:
+        enrolment = services.enrolment_create(
+            user=request.user,
+            target=target,
+            motivation=form.cleaned_data.get("motivation", ""),
+            line_manager_name=form.cleaned_data.get("line_manager_name", ""),
+            line_manager_email=form.cleaned_data.get("line_manager_email", ""),
+            encouraged_by=form.cleaned_data.get("encouraged_by"),
+        )
+    except services.EnrolmentRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(target)
+    except ValidationError as error:
+        for field_name, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field_name if field_name in form.fields else None, message)
+        return _rerender_with_errors(request, target, form)
+    if enrolment.status == Enrolment.Status.CONFIRMED:
+        messages.success(request, _("You are confirmed for “%(t)s”.") % {"t": target})
+    elif enrolment.status == Enrolment.Status.WAITLISTED:
+        position = services.waitlist_position(enrolment)
+        messages.success(
+            request,
+            _(
+                "“%(t)s” is full: you are number %(n)s on the waitlist. We will e-mail you if a "
+                "place becomes free."
+            )
+            % {"t": target, "n": position},
+        )
+    else:
+        messages.success(
+            request,
+            _("Your application for “%(t)s” has been sent. The lab will let you know.")
+            % {"t": target},
+        )
+    return redirect(target)
+
+
+def _rerender_with_errors(request, target, form):
+    messages.error(request, _("Please correct the errors below."))
+    template = (
+        "learning/offering_detail.html"
+        if hasattr(target, "mode")
+        else "learning/programme_detail.html"
+    )
+    extra = {"offering": target} if hasattr(target, "mode") else {"programme": target}
+    if hasattr(target, "mode"):
+        extra |= {
+            "pairs": selectors.pairs_well_with(target),
+            "mode_explanation": MODE_EXPLANATIONS[target.mode],
+        }
+    else:
+        extra["steps"] = selectors.programme_progress(user=request.user, programme=target)
+    enrolment = selectors.enrolment_for(user=request.user, target=target)
+    context = {
+        "target": target,
+        "enrolment": enrolment,
+        "cta": selectors.call_to_action(user=request.user, target=target, enrolment=enrolment),
+        "form": form,
+        **extra,
+    }
+    return render(request, template, context, status=400)
+
+
+def _withdraw(request, target):
+    if target is None:
+        raise Http404(_("No such offering or programme."))
+    enrolment = selectors.enrolment_for(user=request.user, target=target)
+    if enrolment is None:
+        messages.error(request, _("You have no place or application here to withdraw."))
+        return redirect(target)
+    try:
+        services.enrolment_withdraw(enrolment=enrolment, by=request.user)
+    except services.EnrolmentRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("You have withdrawn from “%(t)s”.") % {"t": target})
+    return redirect(target)
+
+
+@require_POST
+@login_required
+def offering_enrol(request, slug):
+    return _enrol(request, selectors.offering_get(slug=slug, user=request.user))
+
+
+@require_POST
+@login_required
+def offering_withdraw(request, slug):
+    return _withdraw(request, selectors.offering_get(slug=slug, user=request.user))
+
+
+@require_POST
+@login_required
+def programme_enrol(request, slug):
+    return _enrol(request, selectors.programme_get(slug=slug, user=request.user))
+
+
+@require_POST
+@login_required
+def programme_withdraw(request, slug):
+    return _withdraw(request, selectors.programme_get(slug=slug, user=request.user))
+
+
+@login_required
+def my_learning(request):
+    journey = selectors.my_learning(user=request.user)
+    return render(request, "learning/my_learning.html", {"journey": journey})
+
+
+@login_required
+def my_calendar(request):
+    offerings = selectors.calendar_sessions(user=request.user)
+    body = calendar.learning_calendar(offerings, user=request.user)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="innolab-my-learning.ics"'
+    return response
