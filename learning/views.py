@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from learning import calendar, selectors, services
 from learning.forms import CatalogueForm, EnrolmentForm
-from learning.models import MODE_EXPLANATIONS, Enrolment, Mode
+from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
 
 PAGE_SIZE = 20
 
@@ -39,7 +39,8 @@ def catalogue(request):
     )
 
 
-def _target_page(request, target, template, extra):
+def _target_page(request, target, *, form=None, status=200):
+    """The offering or programme page, with its call to action (and form errors)."""
     if target is None:
         raise Http404(_("No such offering or programme."))
     enrolment = selectors.enrolment_for(user=request.user, target=target)
@@ -47,31 +48,30 @@ def _target_page(request, target, template, extra):
         "target": target,
         "enrolment": enrolment,
         "cta": selectors.call_to_action(user=request.user, target=target, enrolment=enrolment),
-        "form": EnrolmentForm(target=target),
-        **extra,
+        "form": form or EnrolmentForm(target=target),
     }
-    return render(request, template, context)
+    if isinstance(target, Offering):
+        template = "learning/offering_detail.html"
+        context |= {
+            "offering": target,
+            "pairs": selectors.pairs_well_with(target),
+            "mode_explanation": MODE_EXPLANATIONS[target.mode],
+        }
+    else:
+        template = "learning/programme_detail.html"
+        context |= {
+            "programme": target,
+            "steps": selectors.programme_progress(user=request.user, programme=target),
+        }
+    return render(request, template, context, status=status)
 
 
 def offering_detail(request, slug):
-    offering = selectors.offering_get(slug=slug, user=request.user)
-    extra = {}
-    if offering is not None:
-        extra = {
-            "offering": offering,
-            "pairs": selectors.pairs_well_with(offering),
-            "mode_explanation": MODE_EXPLANATIONS[offering.mode],
-        }
-    return _target_page(request, offering, "learning/offering_detail.html", extra)
+    return _target_page(request, selectors.offering_get(slug=slug, user=request.user))
 
 
 def programme_detail(request, slug):
-    programme = selectors.programme_get(slug=slug, user=request.user)
-    extra = {}
-    if programme is not None:
-        progress = selectors.programme_progress(user=request.user, programme=programme)
-        extra = {"programme": programme, "steps": progress}
-    return _target_page(request, programme, "learning/programme_detail.html", extra)
+    return _target_page(request, selectors.programme_get(slug=slug, user=request.user))
 
 
 def _enrol(request, target):
@@ -120,28 +120,7 @@ def _enrol(request, target):
 
 def _rerender_with_errors(request, target, form):
     messages.error(request, _("Please correct the errors below."))
-    template = (
-        "learning/offering_detail.html"
-        if hasattr(target, "mode")
-        else "learning/programme_detail.html"
-    )
-    extra = {"offering": target} if hasattr(target, "mode") else {"programme": target}
-    if hasattr(target, "mode"):
-        extra |= {
-            "pairs": selectors.pairs_well_with(target),
-            "mode_explanation": MODE_EXPLANATIONS[target.mode],
-        }
-    else:
-        extra["steps"] = selectors.programme_progress(user=request.user, programme=target)
-    enrolment = selectors.enrolment_for(user=request.user, target=target)
-    context = {
-        "target": target,
-        "enrolment": enrolment,
-        "cta": selectors.call_to_action(user=request.user, target=target, enrolment=enrolment),
-        "form": form,
-        **extra,
-    }
-    return render(request, template, context, status=400)
+    return _target_page(request, target, form=form, status=400)
 
 
 def _withdraw(request, target):
