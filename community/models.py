@@ -113,6 +113,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    alumnus_since = models.DateTimeField(
+        _("alumnus since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when lab staff first mark one of the person’s places completed."),
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -150,6 +157,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self):
         return reverse("community:profile-edit")
+
+    @property
+    def is_alumnus(self):
+        return self.alumnus_since is not None
 
     @property
     def is_lab_staff(self):

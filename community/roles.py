@@ -28,6 +28,8 @@ LAB_STAFF_PERMISSIONS = {
         "enrolment": ("view", "change"),
         "enrolmentstatuschange": ("view",),
         "attendance": ("view", "add", "change"),
+        "cohortinvitation": ("view",),
+        "cohortmessage": ("view",),
     },
     "taggit": {"tag": ("view", "add", "change", "delete")},
     "django_celery_beat": {

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -93,18 +93,25 @@ def email_queue(
         body_html = render_to_string(
             "emails/base.html", {"subject": subject, "body": linebreaks(body_text)}
         )
-    email = OutgoingEmail.objects.create(
-        to=to,
-        user=user,
-        kind=kind,
-        subject=subject[:255],
-        body_text=body_text,
-        body_html=body_html,
-        sensitive=sensitive,
-        dedupe_key=dedupe_key,
-        created_at=now,
-        next_attempt_at=now + SWEEP_GRACE,
-    )
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                to=to,
+                user=user,
+                kind=kind,
+                subject=subject[:255],
+                body_text=body_text,
+                body_html=body_html,
+                sensitive=sensitive,
+                dedupe_key=dedupe_key,
+                created_at=now,
+                next_attempt_at=now + SWEEP_GRACE,
+            )
+    except IntegrityError:
+        if not dedupe_key:
+            raise
+        # Another worker recorded the same occasion a moment ago: that one counts.
+        return OutgoingEmail.objects.get(dedupe_key=dedupe_key)
     from community.tasks import email_deliver
 
     enqueue_after_commit(email_deliver, email.pk)

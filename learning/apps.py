@@ -2,6 +2,22 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _accept_pending_invitation(sender, request, user, **kwargs):
+    # allauth tells us someone signed up or logged in; if they came through a cohort
+    # invitation link, place them in that cohort. (Loose coupling: community's account
+    # code knows nothing of cohorts.)
+    from learning.views import INVITATION_SESSION_KEY, invitation_accept_for
+
+    if request is not None and INVITATION_SESSION_KEY in request.session:
+        invitation_accept_for(request, user)
+
+
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Learning")
+
+    def ready(self):
+        from allauth.account.signals import user_logged_in, user_signed_up
+
+        user_signed_up.connect(_accept_pending_invitation, dispatch_uid="learning.invite.signup")
+        user_logged_in.connect(_accept_pending_invitation, dispatch_uid="learning.invite.login")

@@ -218,7 +218,7 @@ class Offering(EnrolmentTarget):
 
     @property
     def seat_limit(self):
-        limits = [n for n in (self.capacity, self.circle_size) if n]
+        limits = [n for n in (self.capacity, self.circle_size) if n is not None]
         return min(limits) if limits else None
 
     @property
@@ -477,3 +477,65 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrolment} – {self.session or '—'}"
+
+
+class CohortInvitation(models.Model):
+    """An invitation to join a cohort, e-mailed to someone without an account yet.
+
+    The sign-up link carries `token`; signing up through it places the new member in the
+    cohort.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "community.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort invitation")
+        verbose_name_plural = _("cohort invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "email"], name="invitation_once_per_cohort")
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.cohort}"
+
+
+class CohortMessage(models.Model):
+    """A message lab staff sent to a cohort's confirmed members: who sent what to whom."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="messages")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipients"), related_name="+", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("cohort message")
+        verbose_name_plural = _("cohort messages")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return self.subject

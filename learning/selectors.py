@@ -1,6 +1,7 @@
 """The reads each learning page needs, in a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
@@ -304,3 +305,81 @@ def programme_progress(*, user, programme):
         {"offering": step, "status": statuses.get(step.pk) or whole, "position": n}
         for n, step in enumerate(steps, start=1)
     ]
+
+
+def alumni_record(*, user):
+    """What the person is an alumnus of: completed offerings, and their programmes."""
+    completed = list(
+        Enrolment.objects.filter(user=user, status=Status.COMPLETED)
+        .select_related("offering__programme", "programme")
+        .order_by("-updated_at")
+    )
+    offerings = [e.offering for e in completed if e.offering_id]
+    programmes = {e.programme.pk: e.programme for e in completed if e.programme_id}
+    for offering in offerings:
+        if offering.programme_id:
+            programmes.setdefault(offering.programme_id, offering.programme)
+    return {"offerings": offerings, "programmes": list(programmes.values())}
+
+
+def staff_overview(*, now=None, soon_days=60):
+    """Numbers and to-dos for the lab staff overview page."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce
+
+    from learning.models import Cohort, EnrolmentStatusChange
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counted = ["applied", "confirmed", "completed", "withdrawn"]
+    rows = (
+        EnrolmentStatusChange.objects.filter(changed_at__year=today.year, to_status__in=counted)
+        .annotate(
+            programme_title=Coalesce(
+                "enrolment__offering__programme__title",
+                "enrolment__programme__title",
+                Value("—"),
+            ),
+            mode=Coalesce("enrolment__offering__mode", Value("programme")),
+        )
+        .values("programme_title", "mode", "to_status")
+        .annotate(n=Count("pk"))
+        .order_by("programme_title", "mode")
+    )
+    labels = dict(Mode.choices) | {"programme": "Programme as a whole"}
+    table = {}
+    for row in rows:
+        key = (row["programme_title"], row["mode"])
+        entry = table.setdefault(
+            key,
+            {"programme": key[0], "mode": labels.get(key[1], key[1]), **dict.fromkeys(counted, 0)},
+        )
+        entry[row["to_status"]] = row["n"]
+    pending = (
+        Enrolment.objects.filter(status=Status.APPLIED)
+        .select_related("user__organisation", "offering", "programme")
+        .order_by("created_at")[:50]
+    )
+    cohorts = (
+        Cohort.objects.filter(starts_on__gte=today, starts_on__lte=today + timedelta(soon_days))
+        .select_related("offering", "programme")
+        .annotate(n_confirmed=Count("enrolments", filter=Q(enrolments__status=Status.CONFIRMED)))
+        .order_by("starts_on")
+    )
+    return {
+        "year": today.year,
+        "rows": list(table.values()),
+        "pending": list(pending),
+        "cohorts": list(cohorts),
+    }
+
+
+def invitation_get(*, token):
+    """An invitation still waiting to be used, or None."""
+    from learning.models import CohortInvitation
+
+    return (
+        CohortInvitation.objects.select_related("cohort__offering", "cohort__programme")
+        .filter(token=token, accepted_at__isnull=True)
+        .first()
+    )

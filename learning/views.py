@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.decorators import lab_staff_required
 from learning import calendar, selectors, services
 from learning.forms import CatalogueForm, EnrolmentForm
 from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
@@ -176,3 +177,43 @@ def my_calendar(request):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="innolab-my-learning.ics"'
     return response
+
+
+INVITATION_SESSION_KEY = "learning_invitation"
+
+
+def invitation(request, token):
+    """The link in a cohort invitation: signed-in people are placed at once; others are
+    asked to sign up (or log in), and are placed when they do."""
+    invite = selectors.invitation_get(token=token)
+    if invite is None:
+        return render(request, "learning/invitation_invalid.html", status=404)
+    if request.user.is_authenticated:
+        invitation_accept_for(request, request.user)
+        return redirect("learning:mine")
+    request.session[INVITATION_SESSION_KEY] = token
+    return render(request, "learning/invitation.html", {"invitation": invite})
+
+
+def invitation_accept_for(request, user):
+    """Places `user` in the cohort of the invitation held in the session or URL."""
+    token = request.session.pop(INVITATION_SESSION_KEY, None) or request.resolver_match.kwargs.get(
+        "token"
+    )
+    if not token:
+        return
+    try:
+        enrolment = services.invitation_accept(user=user, token=token)
+    except services.EnrolmentRefused as refused:
+        messages.warning(request, refused.message)
+        return
+    if enrolment is not None:
+        messages.success(
+            request,
+            _("Welcome! You have a confirmed place in “%(t)s”.") % {"t": enrolment.target},
+        )
+
+
+@lab_staff_required
+def staff_overview(request):
+    return render(request, "learning/staff_overview.html", {"overview": selectors.staff_overview()})

@@ -62,3 +62,15 @@ def programme(**fields):
     if "host_lab" not in fields:
         fields["host_lab"] = organisation(kind="innovation_lab")
     return Programme.objects.create(**fields)
+
+
+def alumnus(*, of=None, **fields):
+    """A member with a completed place (in `of`, or a fresh offering)."""
+    from learning import services
+
+    person = user(**fields)
+    target = of or offering()
+    enrolment = services.enrolment_place(user=person, target=target, by=None)[0]
+    services.enrolment_complete(enrolment=enrolment, by=None)
+    person.refresh_from_db()
+    return person

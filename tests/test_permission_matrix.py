@@ -37,6 +37,15 @@ EXPECTED = {
     "learning/": (lambda data: "/learning/", everyone(200)),
     "learning/mine/": (lambda data: "/learning/mine/", signed_in(200)),
     "learning/mine/calendar.ics": (lambda data: "/learning/mine/calendar.ics", signed_in(200)),
+    "learning/staff/": (
+        lambda data: "/learning/staff/",
+        {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 200},
+    ),
+    # An unknown or used token; valid ones are tested in tests/learning/test_cohorts.py.
+    "learning/invitations/<str:token>/": (
+        lambda data: "/learning/invitations/not-a-real-token/",
+        everyone(404),
+    ),
     "learning/offerings/<slug:slug>/": (
         lambda data: data["offering"].get_absolute_url(),
         everyone(200),
@@ -105,17 +114,23 @@ def people(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         data = {
             "member": factories.user(display_name="Matrix Member"),
-            # Alumni status arrives with completions; until then an alumnus is a member.
-            "alumnus": factories.user(display_name="Matrix Alumna"),
+            "alumnus": factories.alumnus(display_name="Matrix Alumna"),
             "staff": factories.lab_staff(display_name="Matrix Staff"),
             "offering": factories.offering(title="Matrix offering"),
             "programme": factories.programme(title="Matrix programme"),
         }
     yield data
     with django_db_blocker.unblock():
+        from learning.models import Enrolment
+
+        completed = Enrolment.objects.filter(user=data["alumnus"]).select_related("offering")
+        done = [e.offering for e in completed]
         labs = [data["offering"].host_lab, data["programme"].host_lab]
         for key in ("offering", "programme", "member", "alumnus", "staff"):
             data[key].delete()
+        for offering in done:
+            labs.append(offering.host_lab)
+            offering.delete()
         for lab in labs:
             lab.delete()
 

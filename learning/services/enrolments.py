@@ -16,7 +16,23 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from community.services import email_queue
-from learning.models import Enrolment, EnrolmentStatusChange, Offering, Programme
+from learning.models import Attendance, Enrolment, EnrolmentStatusChange, Offering, Programme
+
+__all__ = [
+    "EnrolmentRefused",
+    "attendance_record",
+    "enrolment_complete",
+    "enrolment_confirm",
+    "enrolment_create",
+    "enrolment_decline",
+    "enrolment_place",
+    "enrolment_waitlist",
+    "enrolment_withdraw",
+    "has_free_seat",
+    "seats_taken",
+    "waitlist_position",
+    "waitlist_promote",
+]
 
 Status = Enrolment.Status
 
@@ -282,7 +298,7 @@ def enrolment_decline(*, enrolment, by, reason="", now=None):
     Raises EnrolmentRefused for any other status. Queues "application decided".
     """
     now = now or timezone.now()
-    _, enrolment = _locked_enrolment(enrolment)
+    _target, enrolment = _locked_enrolment(enrolment)
     if enrolment.status not in (Status.APPLIED, Status.WAITLISTED):
         raise EnrolmentRefused(
             _("Only applications and waitlisted places can be declined (this one is %(s)s).")
@@ -291,3 +307,105 @@ def enrolment_decline(*, enrolment, by, reason="", now=None):
     _set_status(enrolment, to=Status.DECLINED, by=by, reason=reason, now=now, decided=True)
     _email(enrolment, "application_decided", accepted=False, reason=reason)
     return enrolment
+
+
+@transaction.atomic
+def enrolment_waitlist(*, enrolment, by, now=None):
+    """Lab staff put an application on the waitlist (kept until a seat is free).
+
+    Raises EnrolmentRefused for any status but `applied`.
+    """
+    now = now or timezone.now()
+    _target, enrolment = _locked_enrolment(enrolment)
+    if enrolment.status != Status.APPLIED:
+        raise EnrolmentRefused(
+            _("Only applications can be moved to the waitlist (this one is %(s)s).")
+            % {"s": enrolment.get_status_display().lower()}
+        )
+    _set_status(enrolment, to=Status.WAITLISTED, by=by, now=now, decided=True)
+    _email(enrolment, "waitlisted", position=waitlist_position(enrolment))
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_complete(*, enrolment, by, now=None):
+    """Marks a confirmed place completed: the person becomes an alumnus of the offering
+    (and of its programme), from now on if not already one.
+
+    Raises EnrolmentRefused unless the enrolment is confirmed.
+    """
+    now = now or timezone.now()
+    _target, enrolment = _locked_enrolment(enrolment)
+    if enrolment.status != Status.CONFIRMED:
+        raise EnrolmentRefused(
+            _("Only confirmed places can be completed (this one is %(s)s).")
+            % {"s": enrolment.get_status_display().lower()}
+        )
+    _set_status(enrolment, to=Status.COMPLETED, by=by, now=now, decided=True)
+    user = enrolment.user
+    if user.alumnus_since is None:
+        user.alumnus_since = now
+        user.save(update_fields=["alumnus_since"])
+    return enrolment
+
+
+@transaction.atomic
+def attendance_record(*, enrolment, by, session=None, attended=True, now=None):
+    """Records (or corrects) whether a participant attended; per session for classes.
+
+    Raises EnrolmentRefused for people without a place, or a session of another offering.
+    """
+    now = now or timezone.now()
+    if enrolment.status not in Enrolment.SEATED:
+        raise EnrolmentRefused(_("Attendance is recorded for confirmed participants only."))
+    if session is not None and session.offering_id != enrolment.offering_id:
+        raise EnrolmentRefused(_("That session belongs to another offering."))
+    record, _created = Attendance.objects.update_or_create(
+        enrolment=enrolment,
+        session=session,
+        defaults={"attended": attended, "recorded_by": by, "recorded_at": now},
+    )
+    return record
+
+
+@transaction.atomic
+def enrolment_place(*, user, target, by, cohort=None, now=None):
+    """Lab staff place a person directly (cohort import): confirmed, never waitlisted.
+
+    Returns (enrolment, "enrolled") or (enrolment, "skipped") when the person already holds
+    a place or an application (their cohort is set if it was empty). Raises
+    EnrolmentRefused when the target is archived or no seat is free.
+    """
+    now = now or timezone.now()
+    target = _lock_target(target)
+    if target.status == "archived":
+        raise EnrolmentRefused(_("“%(title)s” is archived.") % {"title": target})
+    existing = Enrolment.objects.filter(_target_filter(target), user=user).active().first()
+    if existing is not None:
+        if cohort is not None and existing.cohort_id is None:
+            existing.cohort = cohort
+            existing.save(update_fields=["cohort", "updated_at"])
+        return existing, "skipped"
+    if not has_free_seat(target):
+        raise EnrolmentRefused(
+            _("“%(title)s” is full (%(n)s places).") % {"title": target, "n": target.seat_limit}
+        )
+    enrolment = Enrolment.objects.create(
+        user=user,
+        cohort=cohort,
+        status=Status.CONFIRMED,
+        created_at=now,
+        decided_by=by,
+        decided_at=now,
+        **{"offering" if isinstance(target, Offering) else "programme": target},
+    )
+    EnrolmentStatusChange.objects.create(
+        enrolment=enrolment,
+        from_status="",
+        to_status=Status.CONFIRMED,
+        changed_by=by,
+        changed_at=now,
+        reason=_("Added to cohort %(c)s") % {"c": cohort} if cohort else "",
+    )
+    _email(enrolment, "confirmed")
+    return enrolment, "enrolled"

@@ -1,0 +1,10 @@
+"""Celery tasks of the learning app: thin, take ids, safe to run twice."""
+
+from celery import shared_task
+
+from learning import services
+
+
+@shared_task(name="learning.cohort_message_deliver")
+def cohort_message_deliver(message_id):
+    return services.cohort_message_deliver(message_id=message_id)
