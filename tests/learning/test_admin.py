@@ -39,7 +39,7 @@ def applications():
 
 
 def test_confirm_action_confirms_and_refuses_beyond_capacity(staff_client, staff, applications):
-    offering, (a, b, c) = applications
+    _offering, (a, b, _c) = applications
     response = act(staff_client, "confirm", [a, b])
     html = page_text(response)
     assert "1 enrolment confirmed." in html
@@ -100,7 +100,7 @@ def test_record_attendance_per_session(staff_client, staff):
             apply="1",
             session=session.pk,
             attended="yes",
-        )  # fmt: skip
+        )
     )
     assert "1 enrolment had attendance recorded." in html
     record = Attendance.objects.get(enrolment=confirmed)
