@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -27,6 +28,38 @@ from learning.models import (
 )
 
 Status = Enrolment.Status
+
+
+class _Placeholder:
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-placeholder"] = str(_("Type to search…"))
+        return attrs
+
+
+_LABELLED = {}
+
+
+class AccessibleAutocompleteMixin:
+    """Gives Django's select2 autocomplete boxes a visible placeholder, which also serves
+    as their accessible name while empty (axe flags them otherwise). Django's widget
+    forces an empty placeholder, so the widget's class is swapped for a subclass."""
+
+    def _with_placeholder(self, formfield):
+        if formfield is not None:
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            if isinstance(widget, AutocompleteMixin) and not isinstance(widget, _Placeholder):
+                cls = type(widget)
+                if cls not in _LABELLED:
+                    _LABELLED[cls] = type(f"Labelled{cls.__name__}", (_Placeholder, cls), {})
+                widget.__class__ = _LABELLED[cls]
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._with_placeholder(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._with_placeholder(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
 # --- catalogue -------------------------------------------------------------------------
@@ -55,7 +88,7 @@ class ProgrammeStepInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "host_lab", "status", "starts_on", "ends_on", "enrolment_policy"]
     list_filter = ["status", "enrolment_policy", "host_lab"]
     list_select_related = ["host_lab"]
@@ -67,7 +100,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "title", "mode", "host_lab", "status", "starts_on", "capacity", "enrolment_policy",
     ]  # fmt: skip
@@ -243,20 +276,8 @@ class ModeFilter(admin.SimpleListFilter):
 # --- enrolments ----------------------------------------------------------------------------
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = EnrolmentStatusChange
-    extra = 0
-    can_delete = False
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = _("audit trail")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "user", "organisation", "target_title", "cohort", "status", "created_at", "decided_by",
     ]  # fmt: skip
@@ -275,13 +296,13 @@ class EnrolmentAdmin(admin.ModelAdmin):
     fields = [
         "user", "offering", "programme", "cohort", "status", "motivation", "line_manager_name",
         "line_manager_email", "encouraged_by", "created_at", "waitlisted_at", "decided_by",
-        "decided_at",
+        "decided_at", "audit_trail",
     ]  # fmt: skip
     readonly_fields = [
         "user", "offering", "programme", "status", "motivation", "line_manager_name",
         "line_manager_email", "created_at", "waitlisted_at", "decided_by", "decided_at",
+        "audit_trail",
     ]  # fmt: skip
-    inlines = [StatusChangeInline]
     actions = [
         "confirm", "decline", "move_to_waitlist", "record_attendance", "mark_completed",
         "withdraw", "export_csv",
@@ -301,6 +322,10 @@ class EnrolmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("offering or programme"))
     def target_title(self, obj):
         return obj.target
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj):
+        return _audit_table(obj.status_changes.select_related("enrolment__user", "changed_by"))
 
     def get_urls(self):
         return [
@@ -411,30 +436,6 @@ class EnrolmentAdmin(admin.ModelAdmin):
 # --- cohorts -------------------------------------------------------------------------------
 
 
-class EnrolmentInline(admin.TabularInline):
-    model = Enrolment
-    extra = 0
-    can_delete = False
-    fields = ["user", "organisation", "status", "decided_by", "decided_at"]
-    readonly_fields = fields
-    show_change_link = True
-    verbose_name_plural = _("participants")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("user__organisation", "decided_by", "offering", "programme")
-        )
-
-    @admin.display(description=_("organisation"))
-    def organisation(self, obj):
-        return obj.user.organisation or "—"
-
-
 class InviteForm(forms.Form):
     addresses = forms.CharField(
         label=_("E-mail addresses"),
@@ -470,7 +471,7 @@ class MessageForm(forms.Form):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "name", "target_title", "starts_on", "ends_on", "applied", "waitlisted", "confirmed",
         "completed", "left", "leads",
@@ -486,9 +487,11 @@ class CohortAdmin(admin.ModelAdmin):
     search_fields = ["name", "offering__title", "programme__title"]
     autocomplete_fields = ["offering", "programme", "lead_staff"]
     date_hierarchy = "starts_on"
-    fields = ["name", "offering", "programme", "starts_on", "ends_on", "lead_staff", "history"]
-    readonly_fields = ["history"]
-    inlines = [EnrolmentInline]
+    fields = [
+        "name", "offering", "programme", "starts_on", "ends_on", "lead_staff", "participants",
+        "history",
+    ]  # fmt: skip
+    readonly_fields = ["participants", "history"]
     actions = ["mark_completed"]
 
     def get_queryset(self, request):
@@ -536,6 +539,43 @@ class CohortAdmin(admin.ModelAdmin):
     @admin.display(description=_("lead staff"))
     def leads(self, obj):
         return ", ".join(person.display_name for person in obj.lead_staff.all()) or "—"
+
+    @admin.display(description=_("participants"))
+    def participants(self, obj):
+        if obj.pk is None:
+            return "—"
+        enrolments = obj.enrolments.select_related("user__organisation", "decided_by").order_by(
+            "user__display_name"
+        )
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:learning_enrolment_change", args=[e.pk]),
+                    e.user,
+                    e.user.organisation or "—",
+                    e.get_status_display(),
+                    e.decided_by or "—",
+                    timezone.localtime(e.decided_at).strftime("%Y-%m-%d %H:%M")
+                    if e.decided_at
+                    else "—",
+                )
+                for e in enrolments
+            ),
+        )
+        if not rows:
+            return _("Nobody yet: use “Invite and import people” above.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("Person"),
+            _("Organisation"),
+            _("Status"),
+            _("Decided by"),
+            _("Decided at"),
+            rows,
+        )
 
     @admin.display(description=_("history (status changes and messages)"))
     def history(self, obj):

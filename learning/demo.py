@@ -295,4 +295,8 @@ def seed(*, log=print):
             enrolment=enrolment, from_status="", to_status=status, changed_by=user, changed_at=at
         )
         created += 1
+    # Completed places make alumni (as learning.services.enrolment_complete does).
+    User.objects.filter(enrolments__status="completed", alumnus_since__isnull=True).update(
+        alumnus_since=now - timedelta(days=30)
+    )
     log(f"  enrolments: {created} new, {Enrolment.objects.count()} in all")

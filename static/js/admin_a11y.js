@@ -1,0 +1,25 @@
+// Accessibility fixes for Django's admin widgets (checked with axe in tests/browser).
+"use strict";
+window.addEventListener("load", function () {
+  // select2 (Django's autocomplete) renders the current value in a span with
+  // role="textbox" but no name: name it after the field's label.
+  document.querySelectorAll('.select2-selection__rendered[role="textbox"]').forEach(function (span) {
+    var match = /^select2-(.+)-container$/.exec(span.id);
+    var label = match && document.querySelector('label[for="' + match[1] + '"]');
+    if (label) {
+      span.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
+    }
+  });
+});
+
+window.addEventListener("load", function () {
+  // Django's split date/time widget labels the pair, not each input: name each one.
+  document.querySelectorAll("input.vDateField, input.vTimeField").forEach(function (input) {
+    if (input.labels && input.labels.length) { return; }
+    var row = input.closest(".form-row, fieldset");
+    var caption = row && row.querySelector("legend, label");
+    var field = caption ? caption.textContent.replace(/:\s*$/, "").trim() : "";
+    var part = input.classList.contains("vDateField") ? "date" : "time";
+    input.setAttribute("aria-label", field ? field + " (" + part + ")" : part);
+  });
+});
