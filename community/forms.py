@@ -46,3 +46,15 @@ class ProfileForm(forms.ModelForm):
         if taken.exists():
             raise forms.ValidationError(_("This handle is taken. Try another one."))
         return handle
+
+
+def lab_choice_field():
+    """A filter field listing the innovation labs (catalogue and toolkit filters)."""
+    from community.models import Organisation
+
+    return forms.ModelChoiceField(
+        label=_("Host lab"),
+        required=False,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB),
+        empty_label=_("Any lab"),
+    )

@@ -31,6 +31,12 @@ LAB_STAFF_PERMISSIONS = {
         "cohortinvitation": ("view",),
         "cohortmessage": ("view",),
     },
+    "toolkits": {
+        "toolkit": ("view", "add", "change"),
+        "methodcard": ("view", "add", "change", "delete"),
+        "toolkitfile": ("view", "add"),
+        "toolkituse": ("view", "change"),
+    },
     "taggit": {"tag": ("view", "add", "change", "delete")},
     "django_celery_beat": {
         "periodictask": ("view", "change"),

@@ -221,6 +221,28 @@ STORAGES = {
     },
 }
 
+# Uploaded toolkit files: largest accepted size in MB.
+TOOLKIT_MAX_UPLOAD_MB = env.int("TOOLKIT_MAX_UPLOAD_MB", default=50)
+# Files go through Django's storage API. For an S3-compatible store, install
+# django-storages[s3] and set STORAGE_S3_BUCKET (see README, "File storage").
+if env.str("STORAGE_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("STORAGE_S3_BUCKET"),
+            "endpoint_url": env.str("STORAGE_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("STORAGE_S3_REGION", default=None),
+            "access_key": env.str("STORAGE_S3_ACCESS_KEY", default=None),
+            "secret_key": env.str("STORAGE_S3_SECRET_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Uploads above this size are streamed to a temporary file rather than kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 # --- E-mail ------------------------------------------------------------------------------
 # EMAIL_URL: smtp+tls://user:password@host:587, smtp+ssl://user:password@host:465, or
 # consolemail:// to print messages (the default for a local DEBUG run).

@@ -2,26 +2,27 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Organisation, User
+from community.forms import lab_choice_field
+from community.models import User
 from learning.models import Format, Mode
+
+
+def _mode_choices():
+    from learning import registry
+
+    extra = [(source.mode, source.label) for source in registry.sources()]
+    return [("", _("All modes")), *Mode.choices, *extra]
 
 
 class CatalogueForm(forms.Form):
     """The catalogue's filters: a GET form that works without JavaScript."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    mode = forms.ChoiceField(
-        label=_("Mode of learning"), required=False, choices=[("", _("All modes")), *Mode.choices]
-    )
+    mode = forms.ChoiceField(label=_("Mode of learning"), required=False, choices=_mode_choices)
     format = forms.ChoiceField(
         label=_("Format"), required=False, choices=[("", _("Any format")), *Format.choices]
     )
-    host_lab = forms.ModelChoiceField(
-        label=_("Host lab"),
-        required=False,
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB),
-        empty_label=_("Any lab"),
-    )
+    host_lab = lab_choice_field()
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,

@@ -49,6 +49,23 @@ def offering_list(*, user, filters, now=None):
     return qs.distinct().in_start_order()
 
 
+def catalogue_results(*, user, filters, now=None):
+    """Offerings, then items of registered modes (toolkits), as one paginated list.
+
+    Registered modes are undated, so they follow the dated offerings.
+    """
+    from learning import registry
+
+    mode = filters.get("mode")
+    source = registry.get(mode) if mode else None
+    if source is not None:
+        return registry.ChainedResults(source.items(filters, now))
+    offerings = offering_list(user=user, filters=filters, now=now)
+    if mode:
+        return registry.ChainedResults(offerings)
+    return registry.ChainedResults(offerings, *(s.items(filters, now) for s in registry.sources()))
+
+
 def programme_strip(*, now=None):
     today = timezone.localdate(now or timezone.now())
     return (
@@ -156,9 +173,6 @@ def call_to_action(*, user, target, enrolment=None, now=None):
     return CallToAction("enrol", seats_left=seats_left)
 
 
-ALL_MODES = [Mode.CLASS, Mode.PROJECT, Mode.SECONDMENT, "toolkit"]
-
-
 @dataclass
 class LearningJourney:
     current: list
@@ -170,8 +184,10 @@ class LearningJourney:
 
     @property
     def cycle(self):
-        labels = dict(Mode.choices) | {"toolkit": "Toolkits and formalised approaches"}
-        for mode in ALL_MODES:
+        from learning import registry
+
+        labels = dict(Mode.choices) | {s.mode: s.label for s in registry.sources()}
+        for mode in labels:
             state = (
                 "done"
                 if mode in self.done_modes
@@ -249,14 +265,24 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
         if e.offering_id:
             interest_ids.add(e.offering_id)
 
+    from learning import registry
+
+    for source in registry.sources():
+        if source.done_for(user):
+            done.add(source.mode)
     untried = [m for m in (Mode.CLASS, Mode.PROJECT, Mode.SECONDMENT) if m not in done | doing]
+    untried_sources = [s for s in registry.sources() if s.mode not in done]
     suggestions = {}
-    if untried:
+    interests = set()
+    if untried or untried_sources:
         interests = set(user.expertise.values_list("name", flat=True)) | set(
             Offering.tags.through.objects.filter(object_id__in=interest_ids)
             .filter(content_type__model="offering")
             .values_list("tag__name", flat=True)
         )
+    for source in untried_sources:
+        suggestions[source.mode] = list(source.suggestions(user, interests, suggestions_per_mode))
+    if untried:
         candidates = (
             Offering.objects.open_for_enrolment(now)
             .filter(mode__in=untried)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.decorators import lab_staff_required
-from learning import calendar, selectors, services
+from learning import calendar, registry, selectors, services
 from learning.forms import CatalogueForm, EnrolmentForm
 from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
 
@@ -18,12 +18,16 @@ PAGE_SIZE = 20
 def catalogue(request):
     form = CatalogueForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    offerings = selectors.offering_list(user=request.user, filters=filters)
-    page = Paginator(offerings, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = selectors.catalogue_results(user=request.user, filters=filters)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     mine_offerings, _mine_programmes = selectors.active_target_ids(request.user)
-    for offering in page:
-        offering.cta = selectors.call_to_action(user=request.user, target=offering)
-        offering.is_mine = offering.pk in mine_offerings
+    for item in page:
+        if isinstance(item, Offering):
+            item.card_template = "learning/_offering_card.html"
+            item.cta = selectors.call_to_action(user=request.user, target=item)
+            item.is_mine = item.pk in mine_offerings
+        else:
+            item.card_template = registry.get(item.mode).card_template
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -34,7 +38,8 @@ def catalogue(request):
             "page": page,
             "query": query.urlencode(),
             "programmes": [] if filters else selectors.programme_strip(),
-            "modes": [(value, label, MODE_EXPLANATIONS[value]) for value, label in Mode.choices],
+            "modes": [(value, label, MODE_EXPLANATIONS[value]) for value, label in Mode.choices]
+            + [(s.mode, s.label, s.explanation) for s in registry.sources()],
             "filtered": bool(filters and any(filters.values())),
         },
     )

@@ -74,3 +74,36 @@ def alumnus(*, of=None, **fields):
     services.enrolment_complete(enrolment=enrolment, by=None)
     person.refresh_from_db()
     return person
+
+
+def toolkit(**fields):
+    from toolkits.models import Toolkit
+
+    n = next(_seq)
+    fields.setdefault("title", f"Toolkit {n}")
+    fields.setdefault("slug", f"toolkit-{n}")
+    fields.setdefault("summary", "Tools to reuse")
+    fields.setdefault("status", "published")
+    if "host_lab" not in fields:
+        fields["host_lab"] = organisation(kind="innovation_lab")
+    tags = fields.pop("tags", [])
+    obj = Toolkit.objects.create(**fields)
+    if tags:
+        obj.tags.set(tags)
+    return obj
+
+
+def pdf_upload(name="toolkit.pdf", text="Hello"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from toolkits.demo import simple_pdf
+
+    return SimpleUploadedFile(name, simple_pdf(text, [text]), content_type="application/pdf")
+
+
+def toolkit_file(toolkit, *, version="1.0", by=None):
+    from toolkits import services
+
+    return services.toolkit_file_add(
+        toolkit=toolkit, uploaded=pdf_upload(), version_label=version, by=by
+    )

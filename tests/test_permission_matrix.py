@@ -60,6 +60,22 @@ EXPECTED = {
         signed_in(302),
         "post",
     ),
+    "toolkits/": (lambda data: "/toolkits/", everyone(200)),
+    "toolkits/<slug:slug>/": (lambda data: data["toolkit"].get_absolute_url(), everyone(200)),
+    "toolkits/<slug:slug>/download/": (
+        lambda data: f"/toolkits/{data['toolkit'].slug}/download/",
+        everyone(200),
+    ),
+    "toolkits/<slug:slug>/download/<int:pk>/": (
+        lambda data: data["toolkit_file"].get_absolute_url(),
+        everyone(200),
+    ),
+    # An empty story is refused with the form shown again (400): the page is reachable.
+    "toolkits/<slug:slug>/used/": (
+        lambda data: f"/toolkits/{data['toolkit'].slug}/used/",
+        signed_in(400),
+        "post",
+    ),
     "learning/programmes/<slug:slug>/": (
         lambda data: data["programme"].get_absolute_url(),
         everyone(200),
@@ -110,7 +126,11 @@ def test_every_url_has_an_entry():
 
 
 @pytest.fixture(scope="module")
-def people(django_db_setup, django_db_blocker):
+def people(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test import override_settings
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media.enable()
     with django_db_blocker.unblock():
         data = {
             "member": factories.user(display_name="Matrix Member"),
@@ -118,21 +138,24 @@ def people(django_db_setup, django_db_blocker):
             "staff": factories.lab_staff(display_name="Matrix Staff"),
             "offering": factories.offering(title="Matrix offering"),
             "programme": factories.programme(title="Matrix programme"),
+            "toolkit": factories.toolkit(title="Matrix toolkit"),
         }
+        data["toolkit_file"] = factories.toolkit_file(data["toolkit"])
     yield data
     with django_db_blocker.unblock():
         from learning.models import Enrolment
 
         completed = Enrolment.objects.filter(user=data["alumnus"]).select_related("offering")
         done = [e.offering for e in completed]
-        labs = [data["offering"].host_lab, data["programme"].host_lab]
-        for key in ("offering", "programme", "member", "alumnus", "staff"):
+        labs = [data["offering"].host_lab, data["programme"].host_lab, data["toolkit"].host_lab]
+        for key in ("toolkit", "offering", "programme", "member", "alumnus", "staff"):
             data[key].delete()
         for offering in done:
             labs.append(offering.host_lab)
             offering.delete()
         for lab in labs:
             lab.delete()
+    media.disable()
 
 
 CASES = [(route, role) for route in sorted(set(EXPECTED) | set(PREFIX_RULES)) for role in ROLES]

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ToolkitsConfig(AppConfig):
     name = "toolkits"
     verbose_name = _("Toolkits")
+
+    def ready(self):
+        # Toolkits join the learning catalogue and the learning cycle as the fourth mode;
+        # learning knows them only through this registration.
+        from learning import registry
+        from toolkits.catalogue import toolkit_source
+
+        registry.register(toolkit_source)

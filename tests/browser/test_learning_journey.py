@@ -32,7 +32,7 @@ def test_find_enrol_withdraw_and_the_waitlist_moves_up(page):
     page.check()
     page.get_by_label("Mode of learning").select_option("class")
     page.get_by_role("button", name="Show results").click()
-    page.get_by_role("heading", name="1 offering").wait_for()
+    page.get_by_role("heading", name="1 result").wait_for()
     page.check()
     page.get_by_role("link", name="Interviewing citizens").click()
     page.check()

@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "community.demo.seed",
     "learning.demo.seed",
+    "toolkits.demo.seed",
 ]
 
 

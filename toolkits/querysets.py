@@ -1,0 +1,32 @@
+from django.db import models
+from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+
+class ToolkitQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+    def with_download_total(self):
+        from toolkits.models import DailyDownloads
+
+        total = (
+            DailyDownloads.objects.filter(file__toolkit=OuterRef("pk"))
+            .order_by()
+            .values("file__toolkit")
+            .annotate(n=Sum("count"))
+            .values("n")
+        )
+        return self.annotate(downloads=Coalesce(Subquery(total, output_field=IntegerField()), 0))
+
+    def with_user_count(self):
+        from toolkits.models import ToolkitUse
+
+        users = (
+            ToolkitUse.objects.filter(toolkit=OuterRef("pk"))
+            .order_by()
+            .values("toolkit")
+            .annotate(n=models.Count("user", distinct=True))
+            .values("n")
+        )
+        return self.annotate(used_by=Coalesce(Subquery(users, output_field=IntegerField()), 0))

@@ -1,0 +1,77 @@
+"""The reads the toolkit pages need, in a fixed number of queries."""
+
+from django.db.models import Prefetch, Q
+
+from community.roles import is_lab_staff
+from learning.models import Offering
+from toolkits.models import MethodCard, Toolkit, ToolkitFile, ToolkitUse
+
+
+def toolkit_list(*, filters):
+    qs = (
+        Toolkit.objects.published()
+        .select_related("host_lab")
+        .prefetch_related("tags")
+        .with_download_total()
+        .with_user_count()
+    )
+    if filters.get("tag"):
+        qs = qs.filter(tags__slug=filters["tag"])
+    if filters.get("audience"):
+        qs = qs.filter(audience__icontains=filters["audience"])
+    if filters.get("host_lab"):
+        qs = qs.filter(host_lab=filters["host_lab"])
+    if filters.get("licence"):
+        qs = qs.filter(licence=filters["licence"])
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(approach__icontains=q)
+            | Q(tested_with__icontains=q)
+        )
+    order = ["-downloads", "-created_at"] if filters.get("sort") == "popular" else ["-created_at"]
+    return qs.distinct().order_by(*order, "pk")
+
+
+def toolkit_get(*, slug, user):
+    """The toolkit page's data, or None; lab staff may preview drafts."""
+    qs = Toolkit.objects.all() if is_lab_staff(user) else Toolkit.objects.published()
+    return (
+        qs.select_related("host_lab")
+        .with_download_total()
+        .with_user_count()
+        .prefetch_related(
+            "tags",
+            Prefetch("cards", queryset=MethodCard.objects.order_by("position", "pk")),
+            Prefetch(
+                "files",
+                queryset=ToolkitFile.objects.order_by("-uploaded_at", "-pk"),
+                to_attr="versions",
+            ),
+            Prefetch(
+                "related_offerings",
+                queryset=Offering.objects.published().select_related("host_lab"),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def stories(*, toolkit, limit=50):
+    return (
+        ToolkitUse.objects.filter(toolkit=toolkit, hidden=False)
+        .select_related("user__organisation")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def use_by(*, toolkit, user):
+    if not user.is_authenticated:
+        return None
+    return ToolkitUse.objects.filter(toolkit=toolkit, user=user).first()
+
+
+def latest_file(toolkit):
+    return toolkit.files.order_by("-uploaded_at", "-pk").first()

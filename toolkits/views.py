@@ -1,0 +1,110 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from toolkits import selectors, services
+from toolkits.forms import ToolkitFilterForm, UseForm
+from toolkits.models import ToolkitFile
+
+PAGE_SIZE = 20
+
+
+def toolkit_list(request):
+    form = ToolkitFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.toolkit_list(filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "toolkits/toolkit_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
+    )
+
+
+def _toolkit_or_404(request, slug):
+    toolkit = selectors.toolkit_get(slug=slug, user=request.user)
+    if toolkit is None:
+        raise Http404(_("No such toolkit."))
+    return toolkit
+
+
+def _detail(request, toolkit, *, form=None, status=200):
+    own = selectors.use_by(toolkit=toolkit, user=request.user)
+    if form is None:
+        form = UseForm(initial={"context": own.context, "story": own.story} if own else None)
+    return render(
+        request,
+        "toolkits/toolkit_detail.html",
+        {
+            "toolkit": toolkit,
+            "latest": toolkit.versions[0] if toolkit.versions else None,
+            "stories": selectors.stories(toolkit=toolkit),
+            "own_use": own,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def toolkit_detail(request, slug):
+    return _detail(request, _toolkit_or_404(request, slug))
+
+
+def _serve(request, file):
+    services.download_record(file=file, user=request.user)
+    response = FileResponse(
+        file.file.open("rb"),
+        as_attachment=True,
+        filename=file.original_name,
+        content_type=file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def download_latest(request, slug):
+    toolkit = _toolkit_or_404(request, slug)
+    if not toolkit.versions:
+        raise Http404(_("This toolkit has no file to download yet."))
+    return _serve(request, toolkit.versions[0])
+
+
+def download_version(request, slug, pk):
+    toolkit = _toolkit_or_404(request, slug)
+    file = ToolkitFile.objects.filter(toolkit=toolkit, pk=pk).select_related("toolkit").first()
+    if file is None:
+        raise Http404(_("No such version."))
+    return _serve(request, file)
+
+
+@require_POST
+@login_required
+def toolkit_used(request, slug):
+    toolkit = _toolkit_or_404(request, slug)
+    form = UseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+        return _detail(request, toolkit, form=form, status=400)
+    try:
+        services.toolkit_use_record(
+            toolkit=toolkit,
+            user=request.user,
+            context=form.cleaned_data["context"],
+            story=form.cleaned_data["story"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Thank you: your story is on the page and counts in your learning cycle.")
+        )
+    return redirect(toolkit)
