@@ -218,7 +218,7 @@ def invitation_accept(*, user, token, now=None):
     """
     now = now or timezone.now()
     invitation = (
-        CohortInvitation.objects.select_for_update()
+        CohortInvitation.objects.select_for_update(of=("self",))
         .select_related("cohort__offering", "cohort__programme")
         .filter(token=token, accepted_at__isnull=True)
         .first()
