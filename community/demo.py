@@ -86,3 +86,128 @@ def seed(*, log=print):
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         log(f"  {email} ({LAB_STAFF_GROUP if staff else 'member'})")
+
+
+AGENTS = [
+    # handle, home agency, commitment, visibility, open to advice, advice topics
+    ("alice-alumna", "Région Bretagne", "Run user research in every new regional service.",
+     "members", True, "user research, first co-design workshops"),
+    ("bruno-bastide", "Région Bretagne", "Prototype before procurement.", "alumni", True,
+     "prototyping on a budget"),
+    ("chloe-martin", "Ministry of Social Affairs", "Plain-language letters everywhere.",
+     "members", True, "plain language, letters"),
+    ("dev-patel", "Department for Education", "Open policy making in schools policy.",
+     "members", False, ""),
+    ("farid-haddad", "Région Bretagne", "Bring secondment learning to rural services.",
+     "hidden", False, ""),
+    ("grace-okafor", "Department for Education", "Coach analysts in behavioural insights.",
+     "members", True, "behavioural trials"),
+]  # fmt: skip
+
+ACTIVITY_PLAN = [
+    # days ago, kind, team, people reached
+    (40, "workshop", "Housing team", 18),
+    (150, "coaching", "Digital services", 4),
+    (260, "project", "Rural mobility", 9),
+    (420, "adoption", "Front office", 25),
+    (600, "talk", "Directors' meeting", 40),
+]
+
+
+@transaction.atomic
+def seed_network(*, log=print):
+    """Alumni with varied visibility, change agents with spread logs over several
+    half-years, and advice requests in every state. Runs after the learning seed."""
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from community.models import AdviceReply, AdviceRequest, ChangeAgent, SpreadActivity
+
+    Enrolment = apps.get_model("learning", "Enrolment")
+    Offering = apps.get_model("learning", "Offering")
+    past_class = Offering.objects.filter(slug="open-policy-making-toolkit-walkthrough").first()
+    transfo = apps.get_model("learning", "Programme").objects.get(slug="la-transfo")
+    staff = User.objects.filter(email="staff@demo.innolab.test").first()
+    orgs = {o.name: o for o in Organisation.objects.all()}
+    now = timezone.now()
+    today = timezone.localdate()
+    for n, (handle, agency, commitment, visibility, advice, topics) in enumerate(AGENTS):
+        user = User.objects.filter(handle=handle).first()
+        if user is None:
+            continue
+        if past_class and not Enrolment.objects.filter(user=user, offering=past_class).exists():
+            Enrolment.objects.create(user=user, offering=past_class, status="completed")
+        if n % 2 and not Enrolment.objects.filter(user=user, programme=transfo).exists():
+            # Alumni of La Transfo's spring intake, so reach shows per programme.
+            Enrolment.objects.create(user=user, programme=transfo, status="completed")
+        if user.alumnus_since is None:
+            user.alumnus_since = now - timedelta(days=400)
+        user.visibility, user.open_to_advice, user.advice_topics = visibility, advice, topics
+        user.bio = user.bio or f"{commitment} Happy to share what worked and what did not."
+        user.save()
+        agent, created = ChangeAgent.objects.get_or_create(
+            user=user,
+            defaults={
+                "home_agency": orgs[agency],
+                "status": ChangeAgent.Status.ACTIVE,
+                "commitment": commitment,
+                "designated_on": today - timedelta(days=500),
+                "designated_by": staff,
+            },
+        )
+        if created:
+            for days_ago, kind, team, reached in ACTIVITY_PLAN[: 3 + n % 3]:
+                SpreadActivity.objects.create(
+                    change_agent=agent,
+                    kind=kind,
+                    happened_on=today - timedelta(days=days_ago + n * 7),
+                    agency=orgs[agency] if days_ago < 300 else orgs["National Employment Agency"],
+                    team=team,
+                    people_reached=reached + n,
+                    description=f"{dict(SpreadActivity.Kind.choices)[kind]} with the {team}.",
+                    verified_by=staff if days_ago > 100 else None,
+                    verified_at=now if days_ago > 100 else None,
+                )
+    # A nomination waiting for lab staff.
+    hugo = User.objects.filter(handle="hugo-lefevre").first()
+    if hugo and not ChangeAgent.objects.filter(user=hugo).exists():
+        ChangeAgent.objects.create(
+            user=hugo,
+            status=ChangeAgent.Status.NOMINATED,
+            home_agency=orgs["Ministry of Social Affairs"],
+            commitment="Start a design circle in my directorate.",
+            nominated_at=now,
+        )
+    # The cascade: members who came because a change agent encouraged them.
+    alice = User.objects.filter(handle="alice-alumna").first()
+    Enrolment.objects.filter(
+        user__handle__in=["hugo-lefevre", "ines-moreau", "eva-lindqvist"], encouraged_by=None
+    ).update(encouraged_by=alice)
+    log(f"  change agents: {ChangeAgent.objects.filter(status='active').count()} active")
+
+    member = User.objects.filter(email="member@demo.innolab.test").first()
+    people = {u.handle: u for u in User.objects.filter(handle__in=[a[0] for a in AGENTS])}
+    requests = [
+        ("alice-alumna", "First user interviews", "open", None),
+        ("chloe-martin", "Rewriting our eligibility letter", "answered",
+         "Start with the three questions people phone about most."),
+        ("grace-okafor", "Trial design for reminders", "closed", "Happy to look at your plan."),
+        ("bruno-bastide", "Cheap prototyping tools", "declined", None),
+    ]  # fmt: skip
+    if member and not AdviceRequest.objects.filter(requester=member).exists():
+        for handle, subject, status, answer in requests:
+            recipient = people.get(handle)
+            if recipient is None:
+                continue
+            request = AdviceRequest.objects.create(
+                requester=member,
+                recipient=recipient,
+                subject=subject,
+                message="We are starting a project and would value your experience.",
+                status=status,
+            )
+            if answer:
+                AdviceReply.objects.create(request=request, author=recipient, body=answer)
+    log(f"  advice requests: {AdviceRequest.objects.count()}")

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.models import User
+from community.models import SpreadActivity, User
 
 
 class SignupExtraForm(forms.Form):
@@ -33,8 +33,14 @@ class ProfileForm(forms.ModelForm):
             "preferred_language",
             "bio",
             "expertise",
+            "visibility",
+            "open_to_advice",
+            "advice_topics",
         ]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5}),
+            "visibility": forms.RadioSelect,
+        }
 
     def clean_handle(self):
         handle = self.cleaned_data["handle"].lower()
@@ -58,3 +64,106 @@ def lab_choice_field():
         queryset=Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB),
         empty_label=_("Any lab"),
     )
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label=_("Name or bio"), required=False, max_length=100)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), required=False, queryset=None, empty_label=_("Any programme")
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), required=False, queryset=None, empty_label=_("Any cohort")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), required=False, queryset=None, empty_label=_("Any organisation")
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    expertise = forms.SlugField(label=_("Expertise"), required=False)
+    open_to_advice = forms.BooleanField(label=_("Open to advice requests"), required=False)
+    change_agent = forms.BooleanField(label=_("Change agents only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from django.apps import apps
+        from django_countries import countries
+
+        from community.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = apps.get_model("learning", "Programme").objects.filter(
+            status="published"
+        )
+        self.fields["cohort"].queryset = apps.get_model("learning", "Cohort").objects.all()
+        self.fields["organisation"].queryset = Organisation.objects.all()
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+
+
+class AdviceRequestForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(
+        label=_("Your question"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Say what you are working on and what you would like to know."),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class NominationForm(forms.Form):
+    home_agency = forms.ModelChoiceField(label=_("Your home agency"), queryset=None)
+    commitment = forms.CharField(
+        label=_("What will you spread, and where?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from community.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["home_agency"].queryset = Organisation.objects.all()
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = SpreadActivity
+        fields = ["kind", "happened_on", "agency", "team", "people_reached", "description"]
+        widgets = {
+            "happened_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_happened_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Log what has happened, not what is planned."))
+        return day
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+    confirm = forms.CharField(
+        label=_("Type DELETE to confirm"),
+        max_length=10,
+        help_text=_("This cannot be undone."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError(_("That is not your password."))
+        return self.cleaned_data["password"]
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip() != "DELETE":
+            raise forms.ValidationError(_("Type the word DELETE in capitals."))
+        return "DELETE"

@@ -19,6 +19,9 @@ LAB_STAFF_PERMISSIONS = {
         "organisation": ("view", "add", "change"),
         "user": ("view",),
         "outgoingemail": ("view",),
+        "changeagent": ("view", "add", "change"),
+        "spreadactivity": ("view", "change"),
+        "advicerequest": ("view", "change"),
     },
     "learning": {
         "programme": ("view", "add", "change"),

@@ -6,4 +6,21 @@ app_name = "community"
 
 urlpatterns = [
     path("accounts/profile/", views.profile_edit, name="profile-edit"),
+    path("accounts/data/", views.my_data, name="my-data"),
+    path("accounts/data/export.json", views.my_data_export, name="my-data-export"),
+    path("accounts/data/delete/", views.my_data_delete, name="my-data-delete"),
+    path("community/", views.index, name="index"),
+    path("community/people/", views.directory, name="directory"),
+    path("community/people/<slug:handle>/", views.person, name="person"),
+    path("community/people/<slug:handle>/advice/", views.advice_new, name="advice-new"),
+    path("community/advice/", views.advice_list, name="advice-list"),
+    path("community/advice/<int:pk>/", views.advice_detail, name="advice-detail"),
+    path("community/advice/<int:pk>/close/", views.advice_close, name="advice-close"),
+    path("community/change-agent/", views.change_agent, name="spread-log"),
+    path(
+        "community/change-agent/activities/<int:pk>/edit/",
+        views.activity_edit,
+        name="activity-edit",
+    ),
+    path("community/reach/", views.reach, name="reach"),
 ]

@@ -345,5 +345,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- Community ---------------------------------------------------------------------------
+# How many advice requests one member may send in 24 hours.
+ADVICE_REQUESTS_PER_DAY = env.int("ADVICE_REQUESTS_PER_DAY", default=5)
+
 # --- Demo data ---------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="innolab-demo")

@@ -19,5 +19,10 @@ class LearningConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_logged_in, user_signed_up
 
+        from community import data_rights
+        from learning import data
+
+        data_rights.register_exporter("learning", data.export)
+        data_rights.register_eraser(data.erase)
         user_signed_up.connect(_accept_pending_invitation, dispatch_uid="learning.invite.signup")
         user_logged_in.connect(_accept_pending_invitation, dispatch_uid="learning.invite.login")

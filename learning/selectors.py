@@ -345,7 +345,18 @@ def alumni_record(*, user):
     for offering in offerings:
         if offering.programme_id:
             programmes.setdefault(offering.programme_id, offering.programme)
-    return {"offerings": offerings, "programmes": list(programmes.values())}
+    from learning import registry
+
+    labels = dict(Mode.choices)
+    modes = {o.mode for o in offerings}
+    modes |= set(
+        Offering.objects.filter(programme__in=[e.programme_id for e in completed if e.programme_id])
+        .values_list("mode", flat=True)
+        .distinct()
+    )
+    done = [labels[m] for m in labels if m in modes]
+    done += [s.label for s in registry.sources() if s.done_for(user)]
+    return {"offerings": offerings, "programmes": list(programmes.values()), "modes": done}
 
 
 def staff_overview(*, now=None, soon_days=60):

@@ -107,3 +107,12 @@ def toolkit_file(toolkit, *, version="1.0", by=None):
     return services.toolkit_file_add(
         toolkit=toolkit, uploaded=pdf_upload(), version_label=version, by=by
     )
+
+
+def change_agent(*, user=None, agency=None, **fields):
+    from community import services
+
+    person = user or alumnus(**fields)
+    return services.change_agent_designate(
+        user=person, home_agency=agency or organisation(), by=None
+    )

@@ -7,9 +7,13 @@ Entries are GET unless a third element says "post" (CSRF is not enforced by the 
 client; CSRF protection is tested where the forms are).
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from community import services
+from community.models import SpreadActivity
 from tests import factories
 
 LOGIN = "login"
@@ -33,6 +37,40 @@ EXPECTED = {
     # set_language answers GET with a redirect back; it changes nothing.
     "i18n/setlang/": (lambda data: "/i18n/setlang/", everyone(302)),
     "accounts/profile/": (lambda data: "/accounts/profile/", signed_in(200)),
+    # personal data (own account only)
+    "accounts/data/": (lambda data: "/accounts/data/", signed_in(200)),
+    "accounts/data/export.json": (lambda data: "/accounts/data/export.json", signed_in(200)),
+    # Without the password and the word DELETE the form is shown again (400).
+    "accounts/data/delete/": (lambda data: "/accounts/data/delete/", signed_in(400), "post"),
+    # community
+    "community/": (lambda data: "/community/", everyone(200)),
+    "community/people/": (lambda data: "/community/people/", signed_in(200)),
+    "community/people/<slug:handle>/": (
+        lambda data: data["alumnus"].get_absolute_url(),
+        signed_in(200),
+    ),
+    "community/people/<slug:handle>/advice/": (
+        lambda data: f"/community/people/{data['alumnus'].handle}/advice/",
+        signed_in(200),
+    ),
+    "community/advice/": (lambda data: "/community/advice/", signed_in(200)),
+    # A conversation between the member and the alumnus: nobody else sees it.
+    "community/advice/<int:pk>/": (
+        lambda data: f"/community/advice/{data['advice'].pk}/",
+        {"anonymous": LOGIN, "member": 200, "alumnus": 200, "staff": 404},
+    ),
+    "community/advice/<int:pk>/close/": (
+        lambda data: f"/community/advice/{data['advice'].pk}/close/",
+        {"anonymous": LOGIN, "member": 302, "alumnus": 302, "staff": 404},
+        "post",
+    ),
+    "community/change-agent/": (lambda data: "/community/change-agent/", signed_in(200)),
+    # The alumnus is the change agent who logged the activity.
+    "community/change-agent/activities/<int:pk>/edit/": (
+        lambda data: f"/community/change-agent/activities/{data['activity'].pk}/edit/",
+        {"anonymous": LOGIN, "member": 403, "alumnus": 200, "staff": 403},
+    ),
+    "community/reach/": (lambda data: "/community/reach/", everyone(200)),
     # learning
     "learning/": (lambda data: "/learning/", everyone(200)),
     "learning/mine/": (lambda data: "/learning/mine/", signed_in(200)),
@@ -141,12 +179,29 @@ def people(django_db_setup, django_db_blocker, tmp_path_factory):
             "toolkit": factories.toolkit(title="Matrix toolkit"),
         }
         data["toolkit_file"] = factories.toolkit_file(data["toolkit"])
+        data["alumnus"].open_to_advice = True
+        data["alumnus"].save()
+        data["advice"] = services.advice_request_create(
+            requester=data["member"], recipient=data["alumnus"], subject="s", message="m"
+        )
+        agent = factories.change_agent(user=data["alumnus"], agency=data["offering"].host_lab)
+        data["activity"] = SpreadActivity.objects.create(
+            change_agent=agent,
+            kind="talk",
+            happened_on=date(2026, 1, 1),
+            agency=agent.home_agency,
+            people_reached=3,
+            description="A talk",
+        )
     yield data
     with django_db_blocker.unblock():
         from learning.models import Enrolment
 
         completed = Enrolment.objects.filter(user=data["alumnus"]).select_related("offering")
         done = [e.offering for e in completed]
+        data["activity"].delete()
+        data["alumnus"].change_agent.delete()
+        data["advice"].delete()
         labs = [data["offering"].host_lab, data["programme"].host_lab, data["toolkit"].host_lab]
         for key in ("toolkit", "offering", "programme", "member", "alumnus", "staff"):
             data[key].delete()

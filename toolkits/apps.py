@@ -13,3 +13,9 @@ class ToolkitsConfig(AppConfig):
         from toolkits.catalogue import toolkit_source
 
         registry.register(toolkit_source)
+
+        from community import data_rights
+        from toolkits import data
+
+        data_rights.register_exporter("toolkits", data.export)
+        data_rights.register_eraser(data.erase)

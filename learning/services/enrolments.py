@@ -244,7 +244,7 @@ def _locked_enrolment(enrolment):
 
 
 @transaction.atomic
-def enrolment_withdraw(*, enrolment, by, reason="", now=None):
+def enrolment_withdraw(*, enrolment, by, reason="", now=None, notify=True):
     """Withdraws an application, a waitlist place or a confirmed place.
 
     A freed seat goes to the first person on the waitlist (open offerings). Raises
@@ -257,7 +257,8 @@ def enrolment_withdraw(*, enrolment, by, reason="", now=None):
         raise EnrolmentRefused(_("There is no current place or application to withdraw."))
     was_seated = enrolment.status == Status.CONFIRMED
     _set_status(enrolment, to=Status.WITHDRAWN, by=by, reason=reason, now=now)
-    _email(enrolment, "withdrawn")
+    if notify:
+        _email(enrolment, "withdrawn")
     if was_seated and target.enrolment_policy == "open":
         _promote_waitlist(target, now=now)
     return enrolment

@@ -137,6 +137,7 @@ def test_member_edits_own_profile(member_client, member):
             "country": "FR",
             "time_zone": "Europe/Paris",
             "preferred_language": "en",
+            "visibility": "members",
             "bio": "I like prototypes.",
             "expertise": "prototyping, user research",
         },
@@ -159,6 +160,7 @@ def test_profile_errors_are_explained_and_input_kept(member_client, member):
             "handle": "taken",
             "time_zone": "Europe/Paris",
             "preferred_language": "en",
+            "visibility": "members",
         },
     )
     assert response.status_code == 200
@@ -178,6 +180,7 @@ def test_profile_edit_only_changes_the_signed_in_person(member_client, member):
             "handle": member.handle,
             "time_zone": "UTC",
             "preferred_language": "en",
+            "visibility": "members",
             "id": other.pk,
         },
     )

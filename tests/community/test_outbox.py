@@ -184,7 +184,7 @@ def test_email_queued_during_an_outage_is_delivered_when_the_broker_is_back(
     assert mailoutbox == []
     # Back: beat's next sweep runs on a worker and delivers it, once.
     later = timezone.now() + services.SWEEP_GRACE
-    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     tasks.email_sweep.delay().get()
     tasks.email_sweep.delay().get()
     email.refresh_from_db()

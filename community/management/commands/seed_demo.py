@@ -7,6 +7,7 @@ SEEDERS = [
     "community.demo.seed",
     "learning.demo.seed",
     "toolkits.demo.seed",
+    "community.demo.seed_network",
 ]
 
 

@@ -200,11 +200,3 @@ def email_sweep(*, now=None, limit=500):
     for email_id in due:
         results[email_deliver(email_id=email_id, now=now, due_only=True)] += 1
     return results
-
-
-@transaction.atomic
-def profile_update(*, user, form):
-    """Saves a valid ProfileForm for `user` (tags included); returns the user."""
-    if form.instance.pk != user.pk:
-        raise PermissionError("A profile can only be edited by its owner.")
-    return form.save()

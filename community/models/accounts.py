@@ -1,4 +1,4 @@
-"""People, their organisations, and the record of every e-mail the platform sends."""
+"""People and their organisations."""
 
 import zoneinfo
 
@@ -14,6 +14,12 @@ from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Visibility(models.TextChoices):
+    MEMBERS = "members", _("Everyone signed in")
+    ALUMNI = "alumni", _("Alumni only")
+    HIDDEN = "hidden", _("Hidden: only me and lab staff")
 
 
 class Organisation(models.Model):
@@ -113,6 +119,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    visibility = models.CharField(
+        _("who can see my profile"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+        help_text=_("Nobody who is not signed in ever sees your profile or e-mail address."),
+    )
+    open_to_advice = models.BooleanField(
+        _("open to advice requests"),
+        default=False,
+        help_text=_(
+            "Members can ask you for advice through the platform; your address stays hidden."
+        ),
+    )
+    advice_topics = models.CharField(
+        _("topics I can help with"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “running a first co-design workshop, procurement of design services”."),
+    )
     alumnus_since = models.DateTimeField(
         _("alumnus since"),
         null=True,
@@ -156,7 +182,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("community:profile-edit")
+        return reverse("community:person", args=[self.handle])
 
     @property
     def is_alumnus(self):
@@ -167,55 +193,3 @@ class User(AbstractBaseUser, PermissionsMixin):
         from community.roles import is_lab_staff
 
         return is_lab_staff(self)
-
-
-class OutgoingEmail(models.Model):
-    """One e-mail, recorded in the transaction that caused it and delivered by Celery.
-
-    Status moves pending -> sending -> sent (or back to pending for a retry, or failed
-    after OUTBOX_MAX_ATTEMPTS). `sending` is claimed by a conditional update, so two
-    workers never send the same record.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENDING = "sending", _("sending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    to = models.EmailField(_("to"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="emails",
-    )
-    kind = models.CharField(_("kind"), max_length=80, db_index=True)
-    subject = models.CharField(_("subject"), max_length=255)
-    body_text = models.TextField(_("plain-text body"), blank=True)
-    body_html = models.TextField(_("HTML body"), blank=True)
-    # Security e-mails (sign-in codes, reset links) are hidden from staff and blanked
-    # once sent, so a leaked admin session or database dump cannot replay them.
-    sensitive = models.BooleanField(_("sensitive"), default=False)
-    # Optional: "one per recipient and occasion" (e.g. "digest:12:2026H1:34").
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mails")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
-
-    def __str__(self):
-        return f"{self.kind} to {self.to}"

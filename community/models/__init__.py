@@ -1,0 +1,36 @@
+"""community models, by sub-domain.
+
+accounts.py  people (User) and organisations
+emails.py    the outbox of every e-mail sent
+people.py    alumni network: change agents, spread log, advice requests
+"""
+
+from community.models.accounts import (
+    TIME_ZONE_CHOICES,
+    Organisation,
+    User,
+    UserManager,
+    Visibility,
+    handle_for,
+)
+from community.models.emails import OutgoingEmail
+from community.models.people import (
+    AdviceReply,
+    AdviceRequest,
+    ChangeAgent,
+    SpreadActivity,
+)
+
+__all__ = [
+    "TIME_ZONE_CHOICES",
+    "AdviceReply",
+    "AdviceRequest",
+    "ChangeAgent",
+    "Organisation",
+    "OutgoingEmail",
+    "SpreadActivity",
+    "User",
+    "UserManager",
+    "Visibility",
+    "handle_for",
+]

@@ -1,0 +1,251 @@
+"""The reads the community pages need: who may see whom, the directory, advice, reach."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+from community.models import AdviceRequest, ChangeAgent, SpreadActivity, User, Visibility
+from community.roles import is_lab_staff
+
+# Learning's models are read by name, not imported: learning depends on community, and
+# community's pages only need to filter people by what they completed.
+COMPLETED = "completed"
+
+
+def _learning_model(name):
+    return apps.get_model("learning", name)
+
+
+def visibility_filter(viewer):
+    """Q of the people whose profile `viewer` may see."""
+    if is_lab_staff(viewer):
+        return Q()
+    allowed = Q(visibility=Visibility.MEMBERS)
+    if viewer.is_alumnus:
+        allowed |= Q(visibility=Visibility.ALUMNI)
+    return allowed | Q(pk=viewer.pk)
+
+
+def person_get(*, handle, viewer):
+    """The profile `viewer` asked for, or None when it does not exist or is not theirs
+    to see (the two look the same, so hidden profiles stay hidden)."""
+    if not viewer.is_authenticated:
+        return None
+    return (
+        User.objects.filter(is_active=True, handle__iexact=handle)
+        .filter(visibility_filter(viewer))
+        .select_related("organisation", "change_agent__home_agency")
+        .prefetch_related("expertise")
+        .first()
+    )
+
+
+def directory(*, viewer, filters):
+    """Alumni and change agents `viewer` may see, filtered (a cleaned DirectoryForm)."""
+    qs = (
+        User.objects.filter(is_active=True)
+        .filter(Q(alumnus_since__isnull=False) | Q(change_agent__status=ChangeAgent.Status.ACTIVE))
+        .filter(visibility_filter(viewer))
+    )
+    if filters.get("programme"):
+        programme = filters["programme"]
+        qs = qs.filter(
+            Q(enrolments__programme=programme) | Q(enrolments__offering__programme=programme),
+            enrolments__status=COMPLETED,
+        )
+    if filters.get("cohort"):
+        qs = qs.filter(enrolments__cohort=filters["cohort"])
+    if filters.get("organisation"):
+        qs = qs.filter(organisation=filters["organisation"])
+    if filters.get("country"):
+        qs = qs.filter(country=filters["country"])
+    if filters.get("expertise"):
+        qs = qs.filter(expertise__slug=filters["expertise"])
+    if filters.get("open_to_advice"):
+        qs = qs.filter(open_to_advice=True)
+    if filters.get("change_agent"):
+        qs = qs.filter(change_agent__status=ChangeAgent.Status.ACTIVE)
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(display_name__icontains=q) | Q(bio__icontains=q))
+    return (
+        qs.distinct()
+        .select_related("organisation", "change_agent__home_agency")
+        .prefetch_related("expertise")
+        .order_by("display_name", "pk")
+    )
+
+
+def advice_for(*, user):
+    """(received, sent) conversations of `user`, newest activity first."""
+    base = AdviceRequest.objects.select_related("requester", "recipient").order_by("-updated_at")
+    return list(base.filter(recipient=user)), list(base.filter(requester=user))
+
+
+def advice_get(*, pk, user):
+    """A conversation, only for its two people; None otherwise."""
+    return (
+        AdviceRequest.objects.filter(pk=pk)
+        .filter(Q(requester=user) | Q(recipient=user))
+        .select_related("requester", "recipient")
+        .prefetch_related(Prefetch("replies", queryset=_replies()))
+        .first()
+    )
+
+
+def _replies():
+    from community.models import AdviceReply
+
+    return AdviceReply.objects.select_related("author").order_by("created_at", "pk")
+
+
+def change_agent_of(user):
+    if not user.is_authenticated:
+        return None
+    return ChangeAgent.objects.filter(user=user).select_related("home_agency").first()
+
+
+def spread_log(agent):
+    return agent.activities.select_related("agency", "verified_by").order_by("-happened_on", "-pk")
+
+
+# --- reach ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Reach:
+    totals: dict
+    by_half_year: list
+    by_organisation: list
+    by_programme: list
+    cascade_total: int
+    by_agent: list  # lab staff only
+    chart: dict
+
+
+def _sum_of(queryset, field):
+    """A subquery for the SUM of `field` over `queryset` (no GROUP BY needed)."""
+    return Subquery(
+        queryset.order_by().annotate(total=Func(F(field), function="SUM")).values("total")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _chart(rows, width=560, height=180):
+    """Bar geometry for a simple SVG chart; the data table beside it is the real record."""
+    top = max((row["reached"] for row in rows), default=0) or 1
+    bar = width / max(len(rows), 1)
+    bars = []
+    for i, row in enumerate(rows):
+        h = round(row["reached"] / top * (height - 45))
+        bars.append(
+            {
+                "x": round(i * bar + bar * 0.15),
+                "width": round(bar * 0.7),
+                "y": height - 20 - h,
+                "height": h,
+                "label_x": round(i * bar + bar / 2),
+                "label": row["label"],
+                "value": row["reached"],
+            }
+        )
+    return {"width": width, "height": height, "bars": bars, "baseline": height - 20}
+
+
+def reach(*, viewer=None):
+    """How far the practice spread: totals, by half-year, organisation, programme, and the
+    cascade of members encouraged by change agents. Per-person detail for lab staff."""
+    activities = SpreadActivity.objects.filter(change_agent__status=ChangeAgent.Status.ACTIVE)
+    totals = activities.aggregate(
+        people=Coalesce(Sum("people_reached"), 0),
+        activities=Count("pk"),
+        agencies=Count("agency", distinct=True),
+    )
+    totals["teams"] = activities.exclude(team="").values("agency", "team").distinct().count()
+    totals["change_agents"] = ChangeAgent.objects.filter(status=ChangeAgent.Status.ACTIVE).count()
+
+    halves = (
+        activities.annotate(year=ExtractYear("happened_on"), month=ExtractMonth("happened_on"))
+        .annotate(half=(F("month") + 5) / 6)
+        .values("year", "half")
+        .annotate(reached=Sum("people_reached"), n=Count("pk"))
+        .order_by("year", "half")
+    )
+    by_half_year = [
+        {"label": f"{r['year']} H{r['half']}", "reached": r["reached"], "activities": r["n"]}
+        for r in halves
+    ]
+    by_organisation = list(
+        activities.values(name=F("agency__name"))
+        .annotate(reached=Sum("people_reached"), activities=Count("pk"))
+        .order_by("-reached", "name")[:20]
+    )
+
+    Enrolment = _learning_model("Enrolment")
+    Programme = _learning_model("Programme")
+    alumni = Enrolment.objects.filter(status=COMPLETED).filter(
+        Q(programme=OuterRef(OuterRef("pk"))) | Q(offering__programme=OuterRef(OuterRef("pk")))
+    )
+    # Both subqueries below sit directly under the programme row, so the alumni subquery
+    # reaches the programme two levels up.
+    agents_of_programme = ChangeAgent.objects.filter(
+        status=ChangeAgent.Status.ACTIVE, user__in=alumni.values("user")
+    )
+    by_programme = list(
+        Programme.objects.filter(status="published")
+        .annotate(
+            reached=Coalesce(
+                _sum_of(
+                    activities.filter(change_agent__user__in=alumni.values("user")),
+                    "people_reached",
+                ),
+                0,
+            ),
+            agents=Coalesce(
+                Subquery(
+                    agents_of_programme.order_by()
+                    .annotate(n=Func(F("pk"), function="COUNT"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+        )
+        .values("title", "reached", "agents")
+        .order_by("-reached", "title")
+    )
+
+    encouraged = Enrolment.objects.filter(
+        encouraged_by__change_agent__status=ChangeAgent.Status.ACTIVE
+    )
+    cascade_total = encouraged.values("user").distinct().count()
+    by_agent = []
+    if viewer is not None and is_lab_staff(viewer):
+        by_agent = list(
+            ChangeAgent.objects.filter(status=ChangeAgent.Status.ACTIVE)
+            .annotate(
+                reached=Coalesce(Sum("activities__people_reached"), 0),
+                encouraged=Coalesce(
+                    Subquery(
+                        Enrolment.objects.filter(encouraged_by=OuterRef("user"))
+                        .order_by()
+                        .annotate(n=Func(F("user"), function="COUNT"))
+                        .values("n")[:1],
+                        output_field=IntegerField(),
+                    ),
+                    0,
+                ),
+            )
+            .values("user__display_name", "home_agency__name", "reached", "encouraged")
+            .order_by("-reached")
+        )
+    return Reach(
+        totals,
+        by_half_year,
+        by_organisation,
+        by_programme,
+        cascade_total,
+        by_agent,
+        _chart(by_half_year),
+    )
