@@ -211,3 +211,71 @@ def seed_network(*, log=print):
             if answer:
                 AdviceReply.objects.create(request=request, author=recipient, body=answer)
     log(f"  advice requests: {AdviceRequest.objects.count()}")
+
+
+@transaction.atomic
+def seed_meetings(*, log=print):
+    """A series per programme with a held meeting (and report) and an upcoming one whose
+    1-day reminder falls due a few minutes after seeding, so `make run` shows it sent."""
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from community.models import Meeting, MeetingSeries, Rsvp
+
+    Programme = apps.get_model("learning", "Programme")
+    staff = User.objects.filter(email="staff@demo.innolab.test").first()
+    now = timezone.now()
+    plans = [
+        ("la-transfo", "Inter-Transfo", "La 27e Région, Paris"),
+        ("behavioural-insights-pathway", "Behavioural insights exchange", "Online"),
+    ]
+    for slug, title, venue in plans:
+        programme = Programme.objects.filter(slug=slug).first()
+        if programme is None:
+            continue
+        series, _ = MeetingSeries.objects.get_or_create(
+            programme=programme,
+            defaults={"title": title, "default_venue": venue},
+        )
+        if staff:
+            series.organisers.add(staff)
+        if not series.meetings.filter(status=Meeting.Status.HELD).exists():
+            start = now - timedelta(days=182)
+            Meeting.objects.create(
+                series=series, programme=programme, title=title, starts_at=start,
+                ends_at=start + timedelta(hours=3), venue=venue, status=Meeting.Status.HELD,
+                report_shared="Six teams showed what they changed since the programme.",
+                report_worked="Starting small, with one service and its real users.",
+                report_failed="Two projects stalled when their sponsor moved on.",
+                report_followups="Pair stalled teams with alumni who faced the same.",
+                report_written_at=start + timedelta(days=2),
+            )  # fmt: skip
+        upcoming = series.meetings.filter(status=Meeting.Status.SCHEDULED).first()
+        soon = now + timedelta(days=1, minutes=4)
+        if upcoming is None:
+            upcoming = Meeting.objects.create(
+                series=series, programme=programme, title=title, starts_at=soon,
+                ends_at=soon + timedelta(hours=3), venue=venue, format="hybrid",
+                online_link="https://meet.example.gov/inter-transfo", capacity=30,
+                status=Meeting.Status.SCHEDULED,
+                agenda="1. What each team tried\n2. What failed, and why\n3. Pairs for next steps",
+            )  # fmt: skip
+        elif upcoming.starts_at < now + timedelta(hours=1):
+            # Keep the demo alive: the next meeting is always tomorrow.
+            Meeting.objects.filter(pk=upcoming.pk).update(
+                starts_at=soon, ends_at=soon + timedelta(hours=3)
+            )
+        guests = User.objects.filter(
+            email__in=["alumna@demo.innolab.test", "member@demo.innolab.test"]
+        )
+        upcoming.extra_invitees.add(*guests)
+        for handle, answer in [("alice-alumna", "going"), ("bruno-bastide", "going"),
+                               ("chloe-martin", "maybe"), ("max-member", "not_going")]:  # fmt: skip
+            person = User.objects.filter(handle=handle).first()
+            if person:
+                Rsvp.objects.get_or_create(
+                    meeting=upcoming, user=person, defaults={"answer": answer}
+                )
+    log(f"  meetings: {Meeting.objects.count()}")

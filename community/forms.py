@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.models import SpreadActivity, User
+from community.models import Rsvp, SpreadActivity, User
 
 
 class SignupExtraForm(forms.Form):
@@ -167,3 +167,9 @@ class DeleteAccountForm(forms.Form):
         if self.cleaned_data["confirm"].strip() != "DELETE":
             raise forms.ValidationError(_("Type the word DELETE in capitals."))
         return "DELETE"
+
+
+class RsvpForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Will you come?"), choices=Rsvp.Answer.choices, widget=forms.RadioSelect
+    )

@@ -22,6 +22,10 @@ LAB_STAFF_PERMISSIONS = {
         "changeagent": ("view", "add", "change"),
         "spreadactivity": ("view", "change"),
         "advicerequest": ("view", "change"),
+        "meetingseries": ("view", "add", "change"),
+        "meeting": ("view", "add", "change"),
+        "rsvp": ("view", "change"),
+        "meetingreminder": ("view",),
     },
     "learning": {
         "programme": ("view", "add", "change"),

@@ -249,3 +249,70 @@ def reach(*, viewer=None):
         by_agent,
         _chart(by_half_year),
     )
+
+
+# --- sharing meetings ---------------------------------------------------------------------------
+
+
+def _meetings_for(user):
+    """Meetings the person may see: those they are invited to; lab staff see all."""
+    from community.models import Meeting
+
+    qs = Meeting.objects.all()
+    if is_lab_staff(user):
+        return qs
+    qs = qs.exclude(status=Meeting.Status.DRAFT)
+    Enrolment = _learning_model("Enrolment")
+    done = Enrolment.objects.filter(user=user, status=COMPLETED)
+    programmes = done.filter(programme__isnull=False).values("programme")
+    via_offerings = done.filter(offering__programme__isnull=False).values("offering__programme")
+    invited = Q(programme__in=programmes) | Q(programme__in=via_offerings) | Q(extra_invitees=user)
+    if user.is_alumnus:
+        invited |= Q(programme__isnull=True)
+    return qs.filter(invited).distinct()
+
+
+def meeting_list(*, user, now=None):
+    """(upcoming, past) meetings with the person's own answer attached."""
+    from django.utils import timezone
+
+    from community.models import Rsvp
+
+    now = now or timezone.now()
+    qs = (
+        _meetings_for(user)
+        .select_related("programme")
+        .annotate(going=Count("rsvps", filter=Q(rsvps__answer="going", rsvps__waitlisted=False)))
+    )
+    answers = {r.meeting_id: r for r in Rsvp.objects.filter(user=user, meeting__in=qs.values("pk"))}
+    upcoming = list(qs.filter(ends_at__gte=now).order_by("starts_at")[:50])
+    past = list(qs.filter(ends_at__lt=now).order_by("-starts_at")[:50])
+    for meeting in upcoming + past:
+        meeting.my_rsvp = answers.get(meeting.pk)
+    return upcoming, past
+
+
+def meeting_get(*, pk, user):
+    return _meetings_for(user).select_related("series", "programme").filter(pk=pk).first()
+
+
+def meeting_people_going(*, meeting, viewer):
+    """Who is going, as far as each person's profile visibility allows."""
+    from community.models import Rsvp
+
+    return list(
+        Rsvp.objects.filter(meeting=meeting, answer="going", waitlisted=False)
+        .filter(user__in=User.objects.filter(visibility_filter(viewer)))
+        .select_related("user__organisation")
+        .order_by("user__display_name")
+    )
+
+
+def calendar_feed_meetings(*, user):
+    from community.models import Meeting
+
+    return (
+        Meeting.objects.filter(rsvps__user=user, rsvps__answer="going", rsvps__waitlisted=False)
+        .exclude(status=Meeting.Status.DRAFT)
+        .order_by("starts_at")
+    )

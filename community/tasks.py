@@ -24,3 +24,19 @@ def email_sweep():
     if any(results[k] for k in ("recovered", "sent", "retry", "failed")):
         logger.info("Outbox sweep: %s", results)
     return results
+
+
+@shared_task(name="community.meetings_tick")
+def meetings_tick():
+    """Every few minutes: roll series over, send due reminders and report reminders."""
+    created = services.series_roll()
+    reminders = services.reminders_send()
+    reports = services.report_reminders_send()
+    if created or reminders["sent"] or reminders["skipped"] or reports:
+        logger.info(
+            "Meetings: %d drafted, reminders %s, %d report reminders",
+            len(created),
+            reminders,
+            reports,
+        )
+    return {"drafted": len(created), **reminders, "report_reminders": reports}

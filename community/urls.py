@@ -23,4 +23,12 @@ urlpatterns = [
         name="activity-edit",
     ),
     path("community/reach/", views.reach, name="reach"),
+    path("community/meetings/", views.meeting_list, name="meeting-list"),
+    path("community/meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("community/meetings/<int:pk>/calendar.ics", views.meeting_calendar, name="meeting-ics"),
+    path("community/meetings/feed/reset/", views.calendar_feed_reset, name="calendar-feed-reset"),
+    path(
+        "community/meetings/feed/revoke/", views.calendar_feed_revoke, name="calendar-feed-revoke"
+    ),
+    path("community/meetings/feed/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
 ]

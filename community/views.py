@@ -1,4 +1,5 @@
 import json
+from datetime import UTC
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community import selectors, services
+from community.calendar import meeting_ics
 from community.forms import (
     ActivityForm,
     AdviceRequestForm,
@@ -21,8 +24,10 @@ from community.forms import (
     NominationForm,
     ProfileForm,
     ReplyForm,
+    RsvpForm,
 )
-from community.models import SpreadActivity
+from community.models import Rsvp, SpreadActivity, User
+from community.services.meetings import waitlist_position as meeting_waitlist_position
 
 PAGE_SIZE = 24
 
@@ -238,3 +243,132 @@ def my_data_delete(request):
     logout(request)
     messages.success(request, _("Your account has been deleted. Thank you for taking part."))
     return redirect("home")
+
+
+# --- sharing meetings ---------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request):
+    upcoming, past = selectors.meeting_list(user=request.user)
+    feed_url = (
+        request.build_absolute_uri(
+            reverse("community:calendar-feed", args=[request.user.calendar_token])
+        )
+        if request.user.calendar_token
+        else None
+    )
+    return render(
+        request,
+        "community/meeting_list.html",
+        {"upcoming": upcoming, "past": past, "feed_url": feed_url},
+    )
+
+
+def _meeting_or_404(request, pk):
+    meeting = selectors.meeting_get(pk=pk, user=request.user)
+    if meeting is None:
+        raise Http404(_("No such meeting, or you are not invited."))
+    return meeting
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    own = Rsvp.objects.filter(meeting=meeting, user=request.user).first()
+    form = RsvpForm(request.POST or None, initial={"answer": own.answer} if own else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rsvp = services.meeting_rsvp(
+                meeting=meeting, user=request.user, answer=form.cleaned_data["answer"]
+            )
+        except services.RsvpRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            if rsvp.waitlisted:
+                messages.success(
+                    request,
+                    _(
+                        "The meeting is full: you are on the waitlist and will be told if a "
+                        "place frees up."
+                    ),
+                )
+            else:
+                messages.success(request, _("Thank you, your answer is saved."))
+        return redirect(meeting)
+    invited = services.is_invited(meeting, request.user)
+    return render(
+        request,
+        "community/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "own": own,
+            "position": meeting_waitlist_position(own) if own else None,
+            "form": form,
+            "invited": invited,
+            "can_answer": invited
+            and meeting.status == "scheduled"
+            and meeting.starts_at > timezone.now(),
+            "going": selectors.meeting_people_going(meeting=meeting, viewer=request.user),
+            "google_url": _google_calendar_url(meeting),
+        },
+    )
+
+
+def _google_calendar_url(meeting):
+    from urllib.parse import urlencode
+
+    fmt = "%Y%m%dT%H%M%SZ"
+    start = meeting.starts_at.astimezone(UTC).strftime(fmt)
+    end = meeting.ends_at.astimezone(UTC).strftime(fmt)
+    return "https://calendar.google.com/calendar/render?" + urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": meeting.title,
+            "dates": f"{start}/{end}",
+            "details": settings.SITE_URL + meeting.get_absolute_url(),
+            "location": meeting.venue,
+        }
+    )
+
+
+@login_required
+def meeting_calendar(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    own = Rsvp.objects.filter(meeting=meeting, user=request.user).first()
+    body = meeting_ics([meeting], going=bool(own and own.is_going))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+def calendar_feed(request, token):
+    """The personal feed calendar apps subscribe to: no login, the secret token is the key."""
+    person = User.objects.filter(calendar_token=token, is_active=True).first()
+    if person is None or not token:
+        raise Http404(_("Unknown or revoked calendar address."))
+    meetings = selectors.calendar_feed_meetings(user=person)
+    response = HttpResponse(
+        meeting_ics(meetings, going=True, name="innolab: my meetings"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@require_POST
+@login_required
+def calendar_feed_reset(request):
+    services.calendar_token_reset(user=request.user)
+    messages.success(
+        request, _("Your calendar address is ready. Any earlier address no longer works.")
+    )
+    return redirect("community:meeting-list")
+
+
+@require_POST
+@login_required
+def calendar_feed_revoke(request):
+    services.calendar_token_revoke(user=request.user)
+    messages.success(request, _("Your calendar address has been turned off."))
+    return redirect("community:meeting-list")

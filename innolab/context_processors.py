@@ -11,7 +11,7 @@ NAVIGATION = [
     ("community:meeting-list", _("Meetings")),
     ("learning:mine", _("My learning")),
 ]
-MEMBER_ONLY = {"learning:mine"}
+MEMBER_ONLY = {"learning:mine", "community:meeting-list"}
 
 
 def _navigation(user):

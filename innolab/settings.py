@@ -348,6 +348,8 @@ LOGGING = {
 # --- Community ---------------------------------------------------------------------------
 # How many advice requests one member may send in 24 hours.
 ADVICE_REQUESTS_PER_DAY = env.int("ADVICE_REQUESTS_PER_DAY", default=5)
+# A meeting reminder missed by more than this (the worker was down) is skipped, not late.
+MEETING_REMINDER_WINDOW_MINUTES = env.int("MEETING_REMINDER_WINDOW_MINUTES", default=360)
 
 # --- Demo data ---------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="innolab-demo")

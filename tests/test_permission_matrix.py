@@ -7,13 +7,14 @@ Entries are GET unless a third element says "post" (CSRF is not enforced by the 
 client; CSRF protection is tested where the forms are).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from community import services
-from community.models import SpreadActivity
+from community.models import Meeting, SpreadActivity
 from tests import factories
 
 LOGIN = "login"
@@ -71,6 +72,31 @@ EXPECTED = {
         {"anonymous": LOGIN, "member": 403, "alumnus": 200, "staff": 403},
     ),
     "community/reach/": (lambda data: "/community/reach/", everyone(200)),
+    "community/meetings/": (lambda data: "/community/meetings/", signed_in(200)),
+    # A meeting for all alumni: a member who completed nothing is not invited.
+    "community/meetings/<int:pk>/": (
+        lambda data: data["meeting"].get_absolute_url(),
+        {"anonymous": LOGIN, "member": 404, "alumnus": 200, "staff": 200},
+    ),
+    "community/meetings/<int:pk>/calendar.ics": (
+        lambda data: f"/community/meetings/{data['meeting'].pk}/calendar.ics",
+        {"anonymous": LOGIN, "member": 404, "alumnus": 200, "staff": 200},
+    ),
+    "community/meetings/feed/reset/": (
+        lambda data: "/community/meetings/feed/reset/",
+        signed_in(302),
+        "post",
+    ),
+    "community/meetings/feed/revoke/": (
+        lambda data: "/community/meetings/feed/revoke/",
+        signed_in(302),
+        "post",
+    ),
+    # The feed has no login: its secret token is the key (valid ones tested elsewhere).
+    "community/meetings/feed/<str:token>.ics": (
+        lambda data: "/community/meetings/feed/not-a-token.ics",
+        everyone(404),
+    ),
     # learning
     "learning/": (lambda data: "/learning/", everyone(200)),
     "learning/mine/": (lambda data: "/learning/mine/", signed_in(200)),
@@ -179,6 +205,13 @@ def people(django_db_setup, django_db_blocker, tmp_path_factory):
             "toolkit": factories.toolkit(title="Matrix toolkit"),
         }
         data["toolkit_file"] = factories.toolkit_file(data["toolkit"])
+        start = timezone.now() + timedelta(days=20)
+        data["meeting"] = Meeting.objects.create(
+            title="Matrix meeting",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            status=Meeting.Status.SCHEDULED,
+        )
         data["alumnus"].open_to_advice = True
         data["alumnus"].save()
         data["advice"] = services.advice_request_create(
@@ -199,6 +232,7 @@ def people(django_db_setup, django_db_blocker, tmp_path_factory):
 
         completed = Enrolment.objects.filter(user=data["alumnus"]).select_related("offering")
         done = [e.offering for e in completed]
+        data["meeting"].delete()
         data["activity"].delete()
         data["alumnus"].change_agent.delete()
         data["advice"].delete()

@@ -14,6 +14,13 @@ from community.models.accounts import (
     handle_for,
 )
 from community.models.emails import OutgoingEmail
+from community.models.meetings import (
+    Meeting,
+    MeetingFormat,
+    MeetingReminder,
+    MeetingSeries,
+    Rsvp,
+)
 from community.models.people import (
     AdviceReply,
     AdviceRequest,
@@ -26,8 +33,13 @@ __all__ = [
     "AdviceReply",
     "AdviceRequest",
     "ChangeAgent",
+    "Meeting",
+    "MeetingFormat",
+    "MeetingReminder",
+    "MeetingSeries",
     "Organisation",
     "OutgoingEmail",
+    "Rsvp",
     "SpreadActivity",
     "User",
     "UserManager",

@@ -139,6 +139,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("E.g. “running a first co-design workshop, procurement of design services”."),
     )
+    calendar_token = models.CharField(
+        _("calendar feed token"), max_length=64, null=True, blank=True, unique=True,
+        editable=False,
+    )  # fmt: skip
     alumnus_since = models.DateTimeField(
         _("alumnus since"),
         null=True,

@@ -36,6 +36,10 @@ class OutgoingEmail(models.Model):
     # Security e-mails (sign-in codes, reset links) are hidden from staff and blanked
     # once sent, so a leaked admin session or database dump cannot replay them.
     sensitive = models.BooleanField(_("sensitive"), default=False)
+    # One optional attachment (a meeting's .ics), kept as text.
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_content = models.TextField(blank=True)
     # Optional: "one per recipient and occasion" (e.g. "digest:12:2026H1:34").
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     status = models.CharField(

@@ -3,6 +3,7 @@
 emails.py    the outbox: queue, deliver, sweep
 accounts.py  profiles
 people.py    change agents, spread log, advice requests
+meetings.py  sharing meetings: RSVPs, series roll-over, reminders
 data.py      personal data: export and account deletion
 """
 
@@ -14,6 +15,21 @@ from community.services.emails import (
     email_queue,
     email_sweep,
     enqueue_after_commit,
+)
+from community.services.meetings import (
+    RsvpRefused,
+    calendar_token_reset,
+    calendar_token_revoke,
+    invitees,
+    is_invited,
+    meeting_cancel,
+    meeting_report_write,
+    meeting_reschedule,
+    meeting_rsvp,
+    meeting_schedule,
+    reminders_send,
+    report_reminders_send,
+    series_roll,
 )
 from community.services.people import (
     AdviceRefused,
@@ -30,10 +46,13 @@ from community.services.people import (
 __all__ = [
     "SWEEP_GRACE",
     "AdviceRefused",
+    "RsvpRefused",
     "account_delete",
     "advice_close",
     "advice_reply",
     "advice_request_create",
+    "calendar_token_reset",
+    "calendar_token_revoke",
     "change_agent_decide",
     "change_agent_designate",
     "change_agent_nominate",
@@ -41,8 +60,18 @@ __all__ = [
     "email_queue",
     "email_sweep",
     "enqueue_after_commit",
+    "invitees",
+    "is_invited",
+    "meeting_cancel",
+    "meeting_report_write",
+    "meeting_reschedule",
+    "meeting_rsvp",
+    "meeting_schedule",
     "personal_data_export",
     "profile_update",
+    "reminders_send",
+    "report_reminders_send",
+    "series_roll",
     "spread_activity_save",
     "spread_activity_verify",
 ]

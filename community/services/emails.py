@@ -69,6 +69,7 @@ def email_queue(
     body_html=None,
     sensitive=False,
     dedupe_key=None,
+    attachment=None,
     now=None,
 ):
     """Records an e-mail and queues its delivery after commit.
@@ -77,7 +78,8 @@ def email_queue(
     rendered with `context` (in the recipient's language), or `subject` and
     `body_text` are given ready-made (allauth's messages); a missing HTML body is made
     from the text in the shared layout. With `dedupe_key`, an e-mail already recorded
-    under that key is returned instead of a second one. Queues `community.email_deliver`.
+    under that key is returned instead of a second one. `attachment` is (name, text,
+    mimetype). Queues `community.email_deliver`.
     """
     now = now or timezone.now()
     if dedupe_key:
@@ -87,7 +89,9 @@ def email_queue(
     if subject is None:
         language = getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
         ctx = {"user": user, "SITE_URL": settings.SITE_URL, **(context or {})}
-        with translation.override(language):
+        zone = getattr(user, "time_zone", None) or settings.TIME_ZONE
+        # Dates in an e-mail read in the recipient's own language and time zone.
+        with translation.override(language), timezone.override(zone):
             subject, body_text, body_html = _render(kind, ctx)
     if not body_html:
         body_html = render_to_string(
@@ -104,6 +108,9 @@ def email_queue(
                 body_html=body_html,
                 sensitive=sensitive,
                 dedupe_key=dedupe_key,
+                attachment_name=attachment[0] if attachment else "",
+                attachment_content=attachment[1] if attachment else "",
+                attachment_type=attachment[2] if attachment else "",
                 created_at=now,
                 next_attempt_at=now + SWEEP_GRACE,
             )
@@ -148,6 +155,8 @@ def email_deliver(*, email_id, now=None, due_only=False):
         to=[email.to],
     )
     message.attach_alternative(email.body_html, "text/html")
+    if email.attachment_name:
+        message.attach(email.attachment_name, email.attachment_content, email.attachment_type)
     try:
         message.send()
     except Exception as exc:  # SMTP errors, timeouts, refused connections

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.errors import Refused
 from community.models import AdviceReply, AdviceRequest, ChangeAgent, SpreadActivity, User
 from community.services.emails import email_queue
 
@@ -103,10 +104,8 @@ def spread_activity_verify(*, activity, by, now=None):
 # --- advice requests -----------------------------------------------------------------------
 
 
-class AdviceRefused(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class AdviceRefused(Refused):
+    """An advice request the rules do not allow."""
 
 
 def _advice_url(request):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from community.errors import Refused
 from community.services import email_queue
 from learning.models import Attendance, Enrolment, EnrolmentStatusChange, Offering, Programme
 
@@ -37,12 +38,8 @@ __all__ = [
 Status = Enrolment.Status
 
 
-class EnrolmentRefused(Exception):
-    """The request cannot be granted; `message` says why, in words for the person."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class EnrolmentRefused(Refused):
+    """An enrolment the rules do not allow (closed, draft, full, already enrolled)."""
 
 
 def _lock_target(target):

@@ -8,6 +8,7 @@ SEEDERS = [
     "learning.demo.seed",
     "toolkits.demo.seed",
     "community.demo.seed_network",
+    "community.demo.seed_meetings",
 ]
 
 

@@ -1,0 +1,35 @@
+"""Meetings as iCalendar: one file per meeting, and the personal subscription feed."""
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+
+def meeting_ics(meetings, *, going=False, name="innolab sharing meetings"):
+    """iCalendar text for `meetings`. Joining links only for people who are going."""
+    cal = Calendar()
+    cal.add("prodid", "-//innolab//Sharing meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    domain = settings.SITE_URL.split("://", 1)[-1]
+    stamp = timezone.now()
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("summary", meeting.title)
+        event.add("dtstart", meeting.starts_at)
+        event.add("dtend", meeting.ends_at)
+        event.add("url", settings.SITE_URL + meeting.get_absolute_url())
+        location = meeting.venue
+        description = meeting.agenda or ""
+        if going and meeting.online_link:
+            location = f"{location} / {meeting.online_link}" if location else meeting.online_link
+            description = f"{description}\n\nJoin online: {meeting.online_link}".strip()
+        if location:
+            event.add("location", location)
+        if description:
+            event.add("description", description)
+        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical().decode()

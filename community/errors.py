@@ -1,0 +1,10 @@
+class Refused(Exception):
+    """A request the rules do not allow; `message` says why, in words for the person.
+
+    Services raise a subclass (EnrolmentRefused, AdviceRefused, RsvpRefused); views show
+    the message and save nothing.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
