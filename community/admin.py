@@ -307,6 +307,7 @@ class MeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["series", "programme", "extra_invitees", "organisers"]
     inlines = [RsvpInline]
     actions = ["schedule", "cancel"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "series", "programme", "status"]}),
         (

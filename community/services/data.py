@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from community import data_rights
-from community.models import AdviceRequest, ChangeAgent, OutgoingEmail, Visibility
+from community.models import AdviceRequest, ChangeAgent, OutgoingEmail, Rsvp, Visibility
+from community.services.meetings import RsvpRefused, meeting_rsvp
 
 FORMER_MEMBER = "Former member"
 
@@ -87,6 +88,16 @@ def personal_data_export(*, user):
             }
             for r in requests
         ],
+        "meetings": [
+            {
+                "meeting": r.meeting.title,
+                "starts_at": _when(r.meeting.starts_at),
+                "answer": r.answer,
+                "waitlisted": r.waitlisted,
+                "attended": r.attended,
+            }
+            for r in Rsvp.objects.filter(user=user).select_related("meeting")
+        ],
         "emails_sent_to_me": [
             {"kind": e.kind, "subject": e.subject, "status": e.status, "at": _when(e.created_at)}
             for e in OutgoingEmail.objects.filter(user=user).order_by("created_at")
@@ -102,8 +113,8 @@ def account_delete(*, user, now=None):
     """Erases a person's personal data and closes their account for good.
 
     The user row stays (history and constraints hold) with every personal field blanked;
-    contributions stay, attributed to "Former member"; future enrolments and open
-    conversations are withdrawn; pending e-mails are cancelled and the e-mail log blanked;
+    contributions stay, attributed to "Former member"; future enrolments, meeting answers
+    and open conversations are withdrawn; pending e-mails are cancelled and the e-mail log blanked;
     login is impossible (unusable password, inactive, no e-mail address, no MFA).
     """
     now = now or timezone.now()
@@ -113,6 +124,16 @@ def account_delete(*, user, now=None):
         Q(requester=user) | Q(recipient=user), status__in=AdviceRequest.OPEN_STATUSES
     ).update(status=AdviceRequest.Status.CLOSED, updated_at=now)
     ChangeAgent.objects.filter(user=user).update(status=ChangeAgent.Status.ENDED, commitment="")
+    # Future meetings: answer "not going" through the service, so the seat goes to the
+    # next person waiting; no more reminders, and the calendar feed stops.
+    for rsvp in Rsvp.objects.filter(
+        user=user, meeting__starts_at__gt=now, answer__in=[Rsvp.Answer.GOING, Rsvp.Answer.MAYBE]
+    ).select_related("meeting"):
+        try:
+            meeting_rsvp(meeting=rsvp.meeting, user=user, answer=Rsvp.Answer.NOT_GOING, now=now)
+        except RsvpRefused:
+            Rsvp.objects.filter(pk=rsvp.pk).update(answer=Rsvp.Answer.NOT_GOING, waitlisted=False)
+    user.calendar_token = None
     OutgoingEmail.objects.filter(Q(user=user) | Q(to__iexact=user.email)).filter(
         status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING]
     ).update(status=OutgoingEmail.Status.FAILED, last_error="Account deleted")

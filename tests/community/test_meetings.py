@@ -286,3 +286,68 @@ def test_meeting_pages_query_budget(client, django_assert_max_num_queries, size)
         assert client.get(reverse("community:meeting-list")).status_code == 200
     with django_assert_max_num_queries(22):
         assert client.get(meetings[0].get_absolute_url()).status_code == 200
+
+
+# --- admin and data rights ---------------------------------------------------------------
+
+
+def test_admin_reschedule_notifies_and_actions_schedule_and_cancel(
+    staff_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    meeting, _people = going_meeting(timedelta(days=10))
+    url = reverse("admin:community_meeting_change", args=[meeting.pk])
+    new_start = timezone.localtime(meeting.starts_at + timedelta(days=1)).replace(microsecond=0)
+    new_end = new_start + timedelta(hours=2)
+    form = {
+        "title": meeting.title, "series": meeting.series_id, "programme": meeting.programme_id,
+        "starts_at_0": new_start.strftime("%Y-%m-%d"),
+        "starts_at_1": new_start.strftime("%H:%M:%S"),
+        "ends_at_0": new_end.strftime("%Y-%m-%d"), "ends_at_1": new_end.strftime("%H:%M:%S"),
+        "format": "hybrid", "venue": "", "online_link": "", "capacity": "", "agenda": "",
+        "report_shared": "", "report_worked": "", "report_failed": "", "report_followups": "",
+        "rsvps-TOTAL_FORMS": "2", "rsvps-INITIAL_FORMS": "2", "rsvps-MIN_NUM_FORMS": "0",
+        "rsvps-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    for n, rsvp in enumerate(meeting.rsvps.order_by("answered_at", "pk")):
+        form |= {
+            f"rsvps-{n}-id": rsvp.pk,
+            f"rsvps-{n}-meeting": meeting.pk,
+            f"rsvps-{n}-attended": "",
+        }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting.refresh_from_db()
+    assert meeting.starts_at == new_start
+    assert sum("New time:" in m.subject for m in mailoutbox) == 2
+
+    draft = make_meeting(meeting.programme, status=Meeting.Status.DRAFT, series=meeting.series)
+    changelist = reverse("admin:community_meeting_changelist")
+    staff_client.post(changelist, {"action": "schedule", ACTION_CHECKBOX_NAME: [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Meeting.Status.SCHEDULED
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(changelist, {"action": "cancel", ACTION_CHECKBOX_NAME: [meeting.pk]})
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CANCELLED
+    assert sum(m.subject.startswith("Cancelled:") for m in mailoutbox) == 2
+
+
+def test_account_deletion_gives_up_future_seats_and_export_lists_answers(client):
+    programme = factories.programme()
+    meeting = make_meeting(programme, capacity=1)
+    leaving, waiting = alumni(programme, 2)
+    services.meeting_rsvp(meeting=meeting, user=leaving, answer="going")
+    queued = services.meeting_rsvp(meeting=meeting, user=waiting, answer="going")
+    assert queued.waitlisted
+    data = services.personal_data_export(user=leaving)
+    assert data["meetings"][0]["answer"] == "going"
+    services.calendar_token_reset(user=leaving)
+    services.account_delete(user=leaving)
+    queued.refresh_from_db()
+    leaving.refresh_from_db()
+    assert queued.is_going
+    assert Rsvp.objects.get(user=leaving).answer == "not_going"
+    assert leaving.calendar_token is None

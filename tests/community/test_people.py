@@ -434,3 +434,19 @@ def test_account_deletion_needs_the_password_and_the_word(client, member):
     assert "That is not your password." in html and "Type the word DELETE" in html
     member.refresh_from_db()
     assert member.is_active
+
+
+def test_lab_staff_verify_activities_in_the_admin_with_an_audit_entry(staff_client, staff):
+    from django.contrib.admin.models import LogEntry
+
+    agent = factories.change_agent()
+    activity = _log(agent, date(2025, 6, 1), 4)
+    response = staff_client.post(
+        reverse("admin:community_spreadactivity_changelist"),
+        {"action": "verify", ACTION_CHECKBOX_NAME: [activity.pk]},
+        follow=True,
+    )
+    assert "1 activity verified." in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.verified_by == staff
+    assert LogEntry.objects.filter(object_id=str(activity.pk), change_message="Verified").exists()
