@@ -14,9 +14,13 @@ from community.models import (
     Meeting,
     MeetingReminder,
     MeetingSeries,
+    ModerationAction,
     Organisation,
     OutgoingEmail,
+    Post,
+    PostRevision,
     Rsvp,
+    Space,
     SpreadActivity,
     User,
 )
@@ -391,6 +395,64 @@ class MeetingReminderAdmin(admin.ModelAdmin):
     list_select_related = ["meeting", "user"]
     search_fields = ["meeting__title", "user__display_name"]
     readonly_fields = ["meeting", "user", "offset_minutes", "starts_at", "sent_at", "skipped"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- forums -------------------------------------------------------------------------------
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "audience", "cohort", "programme", "position"]
+    list_filter = ["audience"]
+    list_select_related = ["cohort", "programme"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["cohort", "programme"]
+
+
+class PostRevisionInline(admin.TabularInline):
+    model = PostRevision
+    extra = 0
+    can_delete = False
+    fields = ["replaced_at", "body"]
+    readonly_fields = fields
+    verbose_name_plural = _("edit history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    """Read-only: moderation happens on the site (queue and topic pages), recorded."""
+
+    list_display = ["topic", "author", "created_at", "edited_at", "deleted_at", "hidden_at"]
+    list_filter = ["hidden_at", "deleted_at"]
+    list_select_related = ["topic", "author"]
+    search_fields = ["body", "author__display_name", "topic__title"]
+    readonly_fields = [
+        "topic", "author", "body", "created_at", "edited_at", "deleted_at", "hidden_at",
+        "hidden_reason",
+    ]  # fmt: skip
+    exclude = ["body_html", "quoted"]
+    inlines = [PostRevisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "topic", "post", "reason"]
+    list_filter = ["action"]
+    list_select_related = ["actor", "topic", "post"]
+    readonly_fields = ["at", "actor", "action", "topic", "post", "reason"]
 
     def has_add_permission(self, request):
         return False

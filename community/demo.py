@@ -279,3 +279,89 @@ def seed_meetings(*, log=print):
                     meeting=upcoming, user=person, defaults={"answer": answer}
                 )
     log(f"  meetings: {Meeting.objects.count()}")
+
+
+@transaction.atomic
+def seed_forums(*, log=print):
+    """Open and alumni spaces (cohort spaces come with the cohorts), 30+ topics:
+    experiences with failures and lessons, questions with accepted answers, reactions,
+    and a flagged post."""
+    from community.models import Flag, Post, Reaction, Space, Topic
+    from community.services import forums as forum_services
+
+    spaces = {}
+    for slug, name, audience, description in [
+        ("open-exchange", "Open exchange", "members", "Questions and discussions for everyone."),
+        ("alumni-lounge", "Alumni lounge", "alumni", "Experiences from the field, among alumni."),
+    ]:
+        spaces[slug], _ = Space.objects.get_or_create(
+            slug=slug, defaults={"name": name, "audience": audience, "description": description}
+        )
+    if Topic.objects.exists():
+        log(f"  topics: {Topic.objects.count()}")
+        return
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # Demo people have been around for a while (new accounts' posting limit does not apply).
+    demo = User.objects.filter(email__endswith="@demo.innolab.test", is_active=True)
+    demo.filter(date_joined__gt=timezone.now() - timedelta(days=30)).update(
+        date_joined=timezone.now() - timedelta(days=365)
+    )
+    people = list(demo.order_by("pk"))
+    alumni = [p for p in people if p.alumnus_since]
+    themes = [
+        "benefit letters", "rural mobility", "job centre welcome", "school admissions",
+        "housing repairs", "tax reminders", "library opening hours", "social care forms",
+        "procurement of design services", "open data for transport",
+    ]  # fmt: skip
+    for n, theme in enumerate(themes):
+        author = alumni[n % len(alumni)]
+        topic = forum_services.topic_create(
+            space=spaces["alumni-lounge"], author=author, kind="experience",
+            title=f"What we learned redesigning {theme}", tags=["experience", theme.split()[0]],
+            experience={
+                "context": f"Our team owned the {theme} service and complaints were rising.",
+                "tried": "Interviews with ten users, then a paper prototype tested in a week.",
+                "worked": "Testing with real users early; the front-line staff co-designing.",
+                "failed": "We waited too long to involve the legal team, and lost a month.",
+                "lessons": "- Bring legal in at the start\n- Test on paper before building",
+            },
+        )  # fmt: skip
+        for reply_author in alumni[n % 3 : n % 3 + 2]:
+            if reply_author != author:
+                post = forum_services.post_reply(
+                    topic=topic, author=reply_author,
+                    body=f"Thank you. We saw the same with {theme}: involving legal early helped.",
+                )  # fmt: skip
+                Reaction.objects.get_or_create(post=topic.posts.first(), user=reply_author)
+                Reaction.objects.get_or_create(post=post, user=author)
+    for n in range(12):
+        asker = people[n % len(people)]
+        topic = forum_services.topic_create(
+            space=spaces["open-exchange"], author=asker, kind="question",
+            title=f"How do you start user research on {themes[n % len(themes)]}?",
+            body="We have no budget for a research agency. Where would you start?",
+            tags=["question"],
+        )  # fmt: skip
+        answerer = alumni[(n + 1) % len(alumni)]
+        if answerer != asker:
+            answer = forum_services.post_reply(
+                topic=topic, author=answerer,
+                body="Start with five interviews with people who used the service last month.",
+            )  # fmt: skip
+            if n % 2 == 0:
+                forum_services.answer_accept(topic=topic, post=answer, by=asker)
+    for n in range(10):
+        forum_services.topic_create(
+            space=spaces["open-exchange"], author=people[n % len(people)], kind="discussion",
+            title=f"Discussion: spreading the practice, round {n + 1}",
+            body="How do you keep momentum once the programme is over?",
+        )  # fmt: skip
+    suspicious = Post.objects.order_by("-pk").first()
+    reporter = people[0] if people[0] != suspicious.author else people[1]
+    Flag.objects.get_or_create(
+        post=suspicious, reporter=reporter, defaults={"reason": "Looks like advertising."}
+    )
+    log(f"  topics: {Topic.objects.count()}")

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Rsvp, SpreadActivity, User
+from community.models import Rsvp, SpreadActivity, Topic, User
 
 
 class SignupExtraForm(forms.Form):
@@ -173,3 +173,53 @@ class RsvpForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Will you come?"), choices=Rsvp.Answer.choices, widget=forms.RadioSelect
     )
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Topic.Kind.choices, initial=Topic.Kind.DISCUSSION
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown: **bold**, *italic*, lists, [links](https://…), > quotes."),
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=200)
+    context = forms.CharField(
+        label=_("Context"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    tried = forms.CharField(
+        label=_("What we tried"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    worked = forms.CharField(
+        label=_("What worked"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    failed = forms.CharField(
+        label=_("Where we failed"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lessons = forms.CharField(
+        label=_("Key learning points"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_tags(self):
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()][:10]
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown: **bold**, *italic*, lists, [links](https://…), > quotes."),
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(label=_("What is wrong with this post?"), max_length=300)
+
+
+class ModerationForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (recorded, and sent to the author)"), max_length=300)

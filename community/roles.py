@@ -26,6 +26,11 @@ LAB_STAFF_PERMISSIONS = {
         "meeting": ("view", "add", "change"),
         "rsvp": ("view", "change"),
         "meetingreminder": ("view",),
+        "space": ("view", "add", "change"),
+        "topic": ("view", "change"),
+        "post": ("view",),
+        "flag": ("view",),
+        "moderationaction": ("view",),
     },
     "learning": {
         "programme": ("view", "add", "change"),

@@ -3,7 +3,18 @@
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from community.models import AdviceRequest, ChangeAgent, SpreadActivity, User, Visibility
@@ -315,4 +326,95 @@ def calendar_feed_meetings(*, user):
         Meeting.objects.filter(rsvps__user=user, rsvps__answer="going", rsvps__waitlisted=False)
         .exclude(status=Meeting.Status.DRAFT)
         .order_by("starts_at")
+    )
+
+
+# --- forums -------------------------------------------------------------------------------
+
+
+def space_list(*, user):
+    from django.db.models import Max
+
+    from community.models import Space
+    from community.services.forums import readable_spaces_filter
+
+    return (
+        Space.objects.filter(readable_spaces_filter(user))
+        .annotate(
+            topic_count=Count("topics", distinct=True),
+            post_count=Count("topics__posts", distinct=True),
+            latest=Max("topics__last_activity_at"),
+        )
+        .order_by("position", "name")
+    )
+
+
+def space_get(*, slug, user):
+    from community.models import Space
+    from community.services.forums import readable_spaces_filter
+
+    return Space.objects.filter(readable_spaces_filter(user)).filter(slug=slug).first()
+
+
+def topic_list(*, space, user, kind=None, tag=None, best=False):
+    from community.models import Topic, TopicRead
+
+    last_read = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("read_at")[:1]
+    qs = (
+        Topic.objects.filter(space=space)
+        .select_related("author")
+        .prefetch_related("tags")
+        .annotate(
+            reply_count=Count("posts", distinct=True) - 1,
+            helpful=Count("posts__reactions", distinct=True),
+            read_at=Subquery(last_read),
+        )
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    if best:
+        return qs.filter(kind="experience", helpful__gt=0).order_by("-helpful", "-created_at")
+    return qs.order_by("-pinned", "-last_activity_at", "-pk")
+
+
+def topic_get(*, pk, user):
+    from community.models import Topic
+    from community.services.forums import readable_spaces_filter
+
+    return (
+        Topic.objects.filter(pk=pk, space__in=_readable_space_ids(user, readable_spaces_filter))
+        .select_related("space", "author", "accepted_post", "related_offering", "related_toolkit")
+        .first()
+    )
+
+
+def _readable_space_ids(user, readable):
+    from community.models import Space
+
+    return Space.objects.filter(readable(user)).values("pk")
+
+
+def topic_posts(*, topic):
+    from community.models import Post
+
+    return (
+        Post.objects.filter(topic=topic)
+        .select_related("author__organisation", "quoted__author")
+        .annotate(helpful=Count("reactions"))
+        .order_by("created_at", "pk")
+    )
+
+
+def moderation_queue():
+    from community.models import Post
+
+    return (
+        Post.objects.filter(flags__resolved_at__isnull=True)
+        .select_related("author", "topic__space")
+        .prefetch_related("flags__reporter")
+        .annotate(first_flag=Min("flags__created_at"))
+        .order_by("first_flag")
+        .distinct()
     )

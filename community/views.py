@@ -16,17 +16,22 @@ from django.views.decorators.http import require_POST
 
 from community import selectors, services
 from community.calendar import meeting_ics
+from community.decorators import lab_staff_required
 from community.forms import (
     ActivityForm,
     AdviceRequestForm,
     DeleteAccountForm,
     DirectoryForm,
+    FlagForm,
+    ModerationForm,
     NominationForm,
+    PostForm,
     ProfileForm,
     ReplyForm,
     RsvpForm,
+    TopicForm,
 )
-from community.models import Rsvp, SpreadActivity, User
+from community.models import Post, Rsvp, SpreadActivity, Topic, User
 from community.services.meetings import waitlist_position as meeting_waitlist_position
 
 PAGE_SIZE = 24
@@ -372,3 +377,221 @@ def calendar_feed_revoke(request):
     services.calendar_token_revoke(user=request.user)
     messages.success(request, _("Your calendar address has been turned off."))
     return redirect("community:meeting-list")
+
+
+# --- forums -------------------------------------------------------------------------------
+
+TOPICS_PER_PAGE = 20
+EXPERIENCE_PARTS = ("context", "tried", "worked", "failed", "lessons")
+POSTS_PER_PAGE = 30
+
+
+@login_required
+def forum_index(request):
+    return render(
+        request, "community/forums.html", {"spaces": selectors.space_list(user=request.user)}
+    )
+
+
+@login_required
+def space_detail(request, slug):
+    space = selectors.space_get(slug=slug, user=request.user)
+    if space is None:
+        raise Http404(_("No such space, or it is private."))
+    kind, tag = request.GET.get("kind") or None, request.GET.get("tag") or None
+    best = request.GET.get("view") == "best"
+    topics = selectors.topic_list(space=space, user=request.user, kind=kind, tag=tag, best=best)
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "community/space.html",
+        {"space": space, "page": page, "query": query.urlencode(), "kind": kind, "best": best,
+         "kinds": Topic.Kind.choices},
+    )  # fmt: skip
+
+
+@login_required
+def topic_new(request, slug):
+    space = selectors.space_get(slug=slug, user=request.user)
+    if space is None:
+        raise Http404(_("No such space, or it is private."))
+    form = TopicForm(request.POST or None, initial={"kind": request.GET.get("kind", "discussion")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            topic = services.topic_create(
+                space=space, author=request.user, title=data["title"], kind=data["kind"],
+                body=data["body"], tags=data["tags"],
+                experience={k: data[k] for k in EXPERIENCE_PARTS},
+            )  # fmt: skip
+        except services.PostRefused as refused:
+            form.add_error(None, refused.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your topic is published."))
+            return redirect(topic)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "community/topic_new.html", {"space": space, "form": form}, status=status
+    )
+
+
+def _topic_or_404(request, pk):
+    topic = selectors.topic_get(pk=pk, user=request.user)
+    if topic is None:
+        raise Http404(_("No such topic, or it is private."))
+    return topic
+
+
+@login_required
+def topic_detail(request, pk):
+    topic = _topic_or_404(request, pk)
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        quoted = Post.objects.filter(topic=topic, pk=request.POST.get("quoted") or 0).first()
+        try:
+            post = services.post_reply(
+                topic=topic, author=request.user, body=form.cleaned_data["body"], quoted=quoted
+            )
+        except services.PostRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Your reply is posted."))
+            last = Paginator(selectors.topic_posts(topic=topic), POSTS_PER_PAGE).num_pages
+            return redirect(f"{topic.get_absolute_url()}?page={last}#post-{post.pk}")
+    page = Paginator(selectors.topic_posts(topic=topic), POSTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    quote = Post.objects.filter(topic=topic, pk=request.GET.get("quote") or 0).first()
+    if quote and not form.is_bound:
+        form = PostForm(initial={"body": "> " + quote.body.replace("\n", "\n> ") + "\n\n"})
+    services.topic_mark_read(topic=topic, user=request.user)
+    return render(
+        request,
+        "community/topic.html",
+        {"topic": topic, "page": page, "form": form, "quote": quote,
+         "is_moderator": request.user.is_lab_staff,
+         "spaces": selectors.space_list(user=request.user) if request.user.is_lab_staff else []},
+    )  # fmt: skip
+
+
+def _post_or_404(request, pk):
+    post = Post.objects.select_related("topic").filter(pk=pk).first()
+    if post is None or selectors.topic_get(pk=post.topic_id, user=request.user) is None:
+        raise Http404(_("No such post."))
+    return post
+
+
+@login_required
+def post_edit(request, pk):
+    post = _post_or_404(request, pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    form = PostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(post=post, by=request.user, body=form.cleaned_data["body"])
+        except services.PostRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Your post is updated."))
+        return redirect(post.get_absolute_url())
+    return render(request, "community/post_edit.html", {"post": post, "form": form})
+
+
+@require_POST
+@login_required
+def post_delete(request, pk):
+    post = _post_or_404(request, pk)
+    services.post_delete(post=post, by=request.user)
+    messages.success(request, _("Your post is removed."))
+    return redirect(post.topic.get_absolute_url())
+
+
+@require_POST
+@login_required
+def post_helpful(request, pk):
+    post = _post_or_404(request, pk)
+    try:
+        services.reaction_add(post=post, user=request.user)
+    except services.PostRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(post.get_absolute_url())
+
+
+@require_POST
+@login_required
+def post_accept(request, pk):
+    post = _post_or_404(request, pk)
+    try:
+        services.answer_accept(topic=post.topic, post=post, by=request.user)
+    except services.PostRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Answer accepted."))
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+def post_flag(request, pk):
+    post = _post_or_404(request, pk)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.flag_create(post=post, reporter=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Thank you: lab staff will look at it."))
+        return redirect(post.get_absolute_url())
+    return render(request, "community/post_flag.html", {"post": post, "form": form})
+
+
+@lab_staff_required
+def moderation_queue(request):
+    return render(
+        request,
+        "community/moderation.html",
+        {"posts": selectors.moderation_queue()[:100], "form": ModerationForm()},
+    )
+
+
+@require_POST
+@lab_staff_required
+def moderate_post(request, pk, action):
+    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    form = ModerationForm(request.POST)
+    reason = form.data.get("reason", "").strip()
+    if action == "hide":
+        if not reason:
+            messages.error(request, _("Give a reason: it is recorded and sent to the author."))
+            return redirect("community:moderation")
+        services.post_hide(post=post, by=request.user, reason=reason)
+        messages.success(request, _("Post hidden; its author has been told."))
+    elif action == "restore":
+        services.post_restore(post=post, by=request.user, reason=reason)
+        messages.success(request, _("Post restored."))
+    elif action == "dismiss":
+        services.flags_dismiss(post=post, by=request.user, reason=reason)
+        messages.success(request, _("Flags dismissed."))
+    else:
+        raise Http404
+    return redirect(request.POST.get("next") or "community:moderation")
+
+
+@require_POST
+@lab_staff_required
+def moderate_topic(request, pk):
+    from community.models import Space
+
+    topic = get_object_or_404(Topic, pk=pk)
+    space = Space.objects.filter(pk=request.POST.get("space") or 0).first()
+    try:
+        services.topic_moderate(
+            topic=topic, by=request.user, action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""), space=space,
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect(topic)

@@ -348,6 +348,9 @@ LOGGING = {
 # --- Community ---------------------------------------------------------------------------
 # How many advice requests one member may send in 24 hours.
 ADVICE_REQUESTS_PER_DAY = env.int("ADVICE_REQUESTS_PER_DAY", default=5)
+# New accounts (younger than this many days) may post this many times an hour.
+FORUM_NEW_ACCOUNT_DAYS = env.int("FORUM_NEW_ACCOUNT_DAYS", default=7)
+FORUM_NEW_ACCOUNT_POSTS_PER_HOUR = env.int("FORUM_NEW_ACCOUNT_POSTS_PER_HOUR", default=5)
 # A meeting reminder missed by more than this (the worker was down) is skipped, not late.
 MEETING_REMINDER_WINDOW_MINUTES = env.int("MEETING_REMINDER_WINDOW_MINUTES", default=360)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from community.models import User
+from community.services import cohort_space_ensure
 from learning import exports, services
 from learning.models import (
     Cohort,
@@ -606,6 +607,12 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
             _("Messages"),
             message_rows or format_html("<li>{}</li>", _("No messages yet.")),
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Every cohort gets its private forum space when it is created.
+            cohort_space_ensure(cohort=obj)
 
     @admin.action(description=_("Mark confirmed participants completed"), permissions=["change"])
     def mark_completed(self, request, queryset):

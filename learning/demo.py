@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from community.models import Organisation, User
+from community.services import cohort_space_ensure
 from learning.models import Cohort, Enrolment, EnrolmentStatusChange, Offering, Programme, Session
 
 EXTRA_PEOPLE = [
@@ -260,6 +261,7 @@ def seed(*, log=print):
         )
         if staff:
             cohort.lead_staff.add(staff)
+        cohort_space_ensure(cohort=cohort)
         cohorts[name] = cohort
     log(f"  cohorts: {len(cohorts)}")
 

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from community import services
-from community.models import Meeting, SpreadActivity
+from community.models import Meeting, Space, SpreadActivity
 from tests import factories
 
 LOGIN = "login"
@@ -72,6 +72,55 @@ EXPECTED = {
         {"anonymous": LOGIN, "member": 403, "alumnus": 200, "staff": 403},
     ),
     "community/reach/": (lambda data: "/community/reach/", everyone(200)),
+    # forums: an open space with a topic started by the member
+    "community/forums/": (lambda data: "/community/forums/", signed_in(200)),
+    "community/forums/<slug:slug>/": (
+        lambda data: data["space"].get_absolute_url(),
+        signed_in(200),
+    ),
+    "community/forums/<slug:slug>/new/": (
+        lambda data: f"/community/forums/{data['space'].slug}/new/",
+        signed_in(200),
+    ),
+    "community/topics/<int:pk>/": (lambda data: data["topic"].get_absolute_url(), signed_in(200)),
+    "community/topics/<int:pk>/moderate/": (
+        lambda data: f"/community/topics/{data['topic'].pk}/moderate/",
+        {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 302},
+        "post",
+    ),
+    "community/posts/<int:pk>/edit/": (
+        lambda data: f"/community/posts/{data['post'].pk}/edit/",
+        {"anonymous": LOGIN, "member": 200, "alumnus": 403, "staff": 403},
+    ),
+    "community/posts/<int:pk>/delete/": (
+        lambda data: f"/community/posts/{data['post'].pk}/delete/",
+        {"anonymous": LOGIN, "member": 302, "alumnus": 403, "staff": 403},
+        "post",
+    ),
+    "community/posts/<int:pk>/helpful/": (
+        lambda data: f"/community/posts/{data['post'].pk}/helpful/",
+        signed_in(302),
+        "post",
+    ),
+    # A discussion has no accepted answer: everyone is sent back with a message.
+    "community/posts/<int:pk>/accept/": (
+        lambda data: f"/community/posts/{data['post'].pk}/accept/",
+        signed_in(302),
+        "post",
+    ),
+    "community/posts/<int:pk>/flag/": (
+        lambda data: f"/community/posts/{data['post'].pk}/flag/",
+        signed_in(200),
+    ),
+    "community/posts/<int:pk>/moderate/<str:action>/": (
+        lambda data: f"/community/posts/{data['post'].pk}/moderate/dismiss/",
+        {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 302},
+        "post",
+    ),
+    "community/moderation/": (
+        lambda data: "/community/moderation/",
+        {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 200},
+    ),
     "community/meetings/": (lambda data: "/community/meetings/", signed_in(200)),
     # A meeting for all alumni: a member who completed nothing is not invited.
     "community/meetings/<int:pk>/": (
@@ -212,6 +261,12 @@ def people(django_db_setup, django_db_blocker, tmp_path_factory):
             ends_at=start + timedelta(hours=2),
             status=Meeting.Status.SCHEDULED,
         )
+        data["space"] = Space.objects.create(name="Matrix space", slug="matrix-space")
+        data["topic"] = services.topic_create(
+            space=data["space"], author=data["member"], title="Matrix topic", kind="discussion",
+            body="Hello",
+        )  # fmt: skip
+        data["post"] = data["topic"].posts.first()
         data["alumnus"].open_to_advice = True
         data["alumnus"].save()
         data["advice"] = services.advice_request_create(
@@ -232,6 +287,8 @@ def people(django_db_setup, django_db_blocker, tmp_path_factory):
 
         completed = Enrolment.objects.filter(user=data["alumnus"]).select_related("offering")
         done = [e.offering for e in completed]
+        data["topic"].delete()
+        data["space"].delete()
         data["meeting"].delete()
         data["activity"].delete()
         data["alumnus"].change_agent.delete()

@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from community import data_rights
-from community.models import AdviceRequest, ChangeAgent, OutgoingEmail, Rsvp, Visibility
+from community.models import (
+    AdviceRequest,
+    ChangeAgent,
+    OutgoingEmail,
+    Post,
+    Rsvp,
+    Visibility,
+)
 from community.services.meetings import RsvpRefused, meeting_rsvp
 
 FORMER_MEMBER = "Former member"
@@ -97,6 +104,16 @@ def personal_data_export(*, user):
                 "attended": r.attended,
             }
             for r in Rsvp.objects.filter(user=user).select_related("meeting")
+        ],
+        "forum_posts": [
+            {
+                "topic": p.topic.title,
+                "space": p.topic.space.name,
+                "body": p.body,
+                "at": _when(p.created_at),
+                "deleted": p.deleted_at is not None,
+            }
+            for p in Post.objects.filter(author=user).select_related("topic__space")
         ],
         "emails_sent_to_me": [
             {"kind": e.kind, "subject": e.subject, "status": e.status, "at": _when(e.created_at)}

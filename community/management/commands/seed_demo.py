@@ -9,6 +9,7 @@ SEEDERS = [
     "toolkits.demo.seed",
     "community.demo.seed_network",
     "community.demo.seed_meetings",
+    "community.demo.seed_forums",
 ]
 
 

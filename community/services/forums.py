@@ -1,0 +1,296 @@
+"""Forums: who may read a space, writing topics and posts, reactions, moderation.
+
+Posts are Markdown rendered once, on write, through community.markup (sanitised by nh3);
+pages show the stored HTML. Every moderation action is recorded with who and why.
+"""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.errors import Refused
+from community.markup import render_markdown
+from community.models import (
+    Flag,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Reaction,
+    Space,
+    Topic,
+    TopicRead,
+)
+from community.roles import is_lab_staff
+from community.services.emails import email_queue
+
+
+class PostRefused(Refused):
+    """A post the rules do not allow (locked topic, rate limit, no access)."""
+
+
+def readable_spaces_filter(user):
+    """Q of the spaces `user` may read (and write in)."""
+    if is_lab_staff(user):
+        return Q()
+    allowed = Q(audience=Space.Audience.MEMBERS)
+    if user.is_alumnus:
+        allowed |= Q(audience=Space.Audience.ALUMNI)
+    Enrolment = apps.get_model("learning", "Enrolment")
+    mine = Enrolment.objects.filter(user=user).active()
+    allowed |= Q(audience=Space.Audience.PRIVATE) & (
+        Q(cohort__in=mine.filter(cohort__isnull=False).values("cohort"))
+        | Q(programme__in=mine.filter(programme__isnull=False).values("programme"))
+        | Q(
+            programme__in=mine.filter(offering__programme__isnull=False).values(
+                "offering__programme"
+            )
+        )
+    )
+    return allowed
+
+
+def can_read(space, user):
+    if not user.is_authenticated:
+        return False
+    return Space.objects.filter(pk=space.pk).filter(readable_spaces_filter(user)).exists()
+
+
+def _experience_body(parts):
+    sections = [
+        (_("Context"), parts.get("context")),
+        (_("What we tried"), parts.get("tried")),
+        (_("What worked"), parts.get("worked")),
+        (_("Where we failed"), parts.get("failed")),
+        (_("Key learning points"), parts.get("lessons")),
+    ]
+    return "\n\n".join(f"### {title}\n\n{text.strip()}" for title, text in sections if text)
+
+
+def _check_rate(user, now):
+    """New accounts may post only a few times an hour (spam control)."""
+    new_for = timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
+    if user.date_joined < now - new_for or is_lab_staff(user):
+        return
+    recent = Post.objects.filter(author=user, created_at__gte=now - timedelta(hours=1)).count()
+    if recent >= settings.FORUM_NEW_ACCOUNT_POSTS_PER_HOUR:
+        raise PostRefused(
+            _("New accounts can post %(n)s times an hour. Please wait a little and try again.")
+            % {"n": settings.FORUM_NEW_ACCOUNT_POSTS_PER_HOUR}
+        )
+
+
+def _new_post(topic, author, body, now, quoted=None):
+    return Post.objects.create(
+        topic=topic,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        quoted=quoted,
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def topic_create(*, space, author, title, kind, body="", tags=(), experience=None, now=None):
+    """Starts a topic with its first post. An experience's structured parts (context,
+    tried, worked, failed, lessons, related offering/toolkit) make its first post.
+
+    Raises PostRefused (no access, rate limit) or ValidationError (empty).
+    """
+    now = now or timezone.now()
+    if not can_read(space, author):
+        raise PostRefused(_("You cannot post in this space."))
+    _check_rate(author, now)
+    experience = experience or {}
+    if kind == Topic.Kind.EXPERIENCE:
+        if (
+            not (experience.get("failed") or "").strip()
+            or not (experience.get("lessons") or "").strip()
+        ):
+            raise ValidationError(
+                _("An experience says where you failed and what you learned: fill both in.")
+            )
+        body = _experience_body(experience)
+    if not title.strip() or not body.strip():
+        raise ValidationError(_("A topic needs a title and a message."))
+    topic = Topic.objects.create(
+        space=space,
+        title=title.strip(),
+        kind=kind,
+        author=author,
+        created_at=now,
+        last_activity_at=now,
+        **{k: experience.get(k) or "" for k in ("context", "tried", "worked", "failed", "lessons")},
+        related_offering=experience.get("related_offering"),
+        related_toolkit=experience.get("related_toolkit"),
+    )
+    if tags:
+        topic.tags.set(list(tags))
+    _new_post(topic, author, body, now)
+    return topic
+
+
+@transaction.atomic
+def post_reply(*, topic, author, body, quoted=None, now=None):
+    now = now or timezone.now()
+    topic = Topic.objects.select_for_update().select_related("space").get(pk=topic.pk)
+    if not can_read(topic.space, author):
+        raise PostRefused(_("You cannot post in this space."))
+    if topic.locked:
+        raise PostRefused(_("This topic is locked: no new replies."))
+    _check_rate(author, now)
+    if not body.strip():
+        raise ValidationError(_("Write a message first."))
+    post = _new_post(topic, author, body, now, quoted=quoted)
+    topic.last_activity_at = now
+    topic.save(update_fields=["last_activity_at"])
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post, by, body, now=None):
+    """The author edits their post; the earlier text is kept for moderators."""
+    if post.author_id != by.pk:
+        raise PermissionDenied(_("Only the author can edit a post."))
+    if post.is_removed:
+        raise PostRefused(_("A removed post cannot be edited."))
+    PostRevision.objects.create(post=post, body=post.body, replaced_at=now or timezone.now())
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.edited_at = now or timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    return post
+
+
+def post_delete(*, post, by, now=None):
+    """Soft delete by the author: the post shows as removed, the thread stays readable."""
+    if post.author_id != by.pk:
+        raise PermissionDenied(_("Only the author can delete a post."))
+    post.deleted_at = now or timezone.now()
+    post.save(update_fields=["deleted_at"])
+    return post
+
+
+def reaction_add(*, post, user):
+    """Marks a post helpful; once per person (a second time changes nothing)."""
+    if post.author_id == user.pk:
+        raise PostRefused(_("You cannot mark your own post helpful."))
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(post=post, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
+def answer_accept(*, topic, post, by):
+    if topic.kind != Topic.Kind.QUESTION:
+        raise PostRefused(_("Only questions have accepted answers."))
+    if by.pk != topic.author_id and not is_lab_staff(by):
+        raise PermissionDenied(_("Only the person who asked, or a moderator, can accept."))
+    if post.topic_id != topic.pk:
+        raise PostRefused(_("That answer belongs to another topic."))
+    topic.accepted_post = post
+    topic.save(update_fields=["accepted_post"])
+    return topic
+
+
+def topic_mark_read(*, topic, user, now=None):
+    TopicRead.objects.update_or_create(
+        topic=topic, user=user, defaults={"read_at": now or timezone.now()}
+    )
+
+
+def flag_create(*, post, reporter, reason):
+    if not reason.strip():
+        raise ValidationError(_("Say what is wrong with this post."))
+    return Flag.objects.create(post=post, reporter=reporter, reason=reason.strip())
+
+
+def _record(actor, action, *, topic=None, post=None, reason=""):
+    ModerationAction.objects.create(
+        actor=actor, action=action, topic=topic, post=post, reason=reason[:300]
+    )
+
+
+def _require_moderator(user):
+    if not is_lab_staff(user):
+        raise PermissionDenied(_("Only lab staff moderate."))
+
+
+@transaction.atomic
+def post_hide(*, post, by, reason, now=None):
+    """Hides a post (its author is told why) and resolves the flags on it."""
+    _require_moderator(by)
+    now = now or timezone.now()
+    post.hidden_at, post.hidden_reason = now, reason
+    post.save(update_fields=["hidden_at", "hidden_reason"])
+    post.flags.filter(resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
+    _record(by, "hide", post=post, topic=post.topic, reason=reason)
+    email_queue(
+        to=post.author.email,
+        user=post.author,
+        kind="community/post_hidden",
+        context={"post": post, "topic": post.topic, "reason": reason,
+                 "url": settings.SITE_URL + post.topic.get_absolute_url()},
+    )  # fmt: skip
+    return post
+
+
+@transaction.atomic
+def post_restore(*, post, by, reason=""):
+    _require_moderator(by)
+    post.hidden_at, post.hidden_reason = None, ""
+    post.save(update_fields=["hidden_at", "hidden_reason"])
+    _record(by, "restore", post=post, topic=post.topic, reason=reason)
+    return post
+
+
+@transaction.atomic
+def flags_dismiss(*, post, by, reason="", now=None):
+    _require_moderator(by)
+    post.flags.filter(resolved_at__isnull=True).update(
+        resolved_at=now or timezone.now(), resolved_by=by
+    )
+    _record(by, "dismiss flags", post=post, topic=post.topic, reason=reason)
+
+
+@transaction.atomic
+def topic_moderate(*, topic, by, action, reason="", space=None):
+    """lock / unlock / pin / unpin / move (to `space`), recorded with who and why."""
+    _require_moderator(by)
+    if action in ("lock", "unlock"):
+        topic.locked = action == "lock"
+    elif action in ("pin", "unpin"):
+        topic.pinned = action == "pin"
+    elif action == "move":
+        if space is None:
+            raise ValidationError(_("Choose the space to move the topic to."))
+        topic.space = space
+    else:
+        raise ValidationError(_("Unknown moderation action."))
+    topic.save()
+    _record(by, action, topic=topic, reason=reason)
+    return topic
+
+
+def cohort_space_ensure(*, cohort):
+    """Every cohort has a private space for its members (made when the cohort is)."""
+    from django.utils.text import slugify
+
+    space, _created = Space.objects.get_or_create(
+        cohort=cohort,
+        defaults={
+            "name": cohort.name,
+            "slug": f"cohort-{cohort.pk}-{slugify(cohort.name)}"[:150],
+            "audience": Space.Audience.PRIVATE,
+            "description": _("The private space of the cohort “%(c)s”.") % {"c": cohort.name},
+        },
+    )
+    return space

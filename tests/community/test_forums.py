@@ -1,0 +1,306 @@
+"""Forums: who reads what, safe Markdown, writing, reactions, answers, moderation."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from community import services
+from community.markup import render_markdown
+from community.models import ModerationAction, Post, Space
+from learning.models import Cohort, Enrolment
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def space(audience="members", **fields):
+    n = Space.objects.count() + 1
+    return Space.objects.create(
+        name=fields.pop("name", f"Space {n}"), slug=f"space-{n}", audience=audience, **fields
+    )
+
+
+def old_user(**fields):
+    """A member past the new-account posting limit."""
+    person = factories.user(**fields)
+    person.date_joined = timezone.now() - timedelta(days=60)
+    person.save()
+    return person
+
+
+def topic(where=None, author=None, **kwargs):
+    kwargs.setdefault("title", "A topic")
+    kwargs.setdefault("kind", "discussion")
+    kwargs.setdefault("body", "Hello")
+    return services.topic_create(space=where or space(), author=author or old_user(), **kwargs)
+
+
+# --- visibility ------------------------------------------------------------------------------
+
+
+def test_each_kind_of_space_is_read_by_the_right_people(client):
+    offering = factories.offering()
+    cohort = Cohort.objects.create(name="Spring", offering=offering)
+    private = services.cohort_space_ensure(cohort=cohort)
+    open_space, alumni_space = space("members"), space("alumni")
+    member, alumnus, staff = old_user(), factories.alumnus(), factories.lab_staff()
+    insider = old_user()
+    Enrolment.objects.create(user=insider, offering=offering, cohort=cohort, status="confirmed")
+    for who, readable in [
+        (member, {open_space}),
+        (alumnus, {open_space, alumni_space}),
+        (insider, {open_space, private}),
+        (staff, {open_space, alumni_space, private}),
+    ]:
+        client.force_login(who)
+        html = client.get(reverse("community:forums")).content.decode()
+        for s in (open_space, alumni_space, private):
+            assert (s.name in html) == (s in readable), (who, s)
+            status = client.get(s.get_absolute_url()).status_code
+            assert status == (200 if s in readable else 404)
+
+
+def test_private_topics_and_posts_are_not_reachable_by_outsiders(client):
+    cohort = Cohort.objects.create(name="Closed", offering=factories.offering())
+    private = services.cohort_space_ensure(cohort=cohort)
+    secret = topic(private, author=factories.lab_staff(), title="Secret plans")
+    post = secret.posts.first()
+    client.force_login(old_user())
+    assert client.get(secret.get_absolute_url()).status_code == 404
+    assert client.get(reverse("community:post-flag", args=[post.pk])).status_code == 404
+    assert client.post(reverse("community:post-helpful", args=[post.pk])).status_code == 404
+    with pytest.raises(services.PostRefused):
+        services.post_reply(topic=secret, author=old_user(), body="Let me in")
+
+
+def test_forums_need_login(client):
+    assert client.get(reverse("community:forums")).status_code == 302
+
+
+def test_every_cohort_gets_a_private_space_from_the_admin(staff_client):
+    offering = factories.offering()
+    staff_client.post(
+        reverse("admin:learning_cohort_add"), {"name": "Autumn 2027", "offering": offering.pk}
+    )
+    cohort = Cohort.objects.get(name="Autumn 2027")
+    assert Space.objects.get(cohort=cohort).audience == "private"
+
+
+# --- safe Markdown ---------------------------------------------------------------------------
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<iframe src=https://evil.example></iframe>",
+    '<svg onload="alert(1)"></svg>',
+    "![x](https://evil.example/track.png)",
+    '<a href="https://ok.example" onclick="alert(1)">ok</a>',
+    "[unclosed](javascript:alert(1)",
+    "<<script>script>alert(1)<</script>/script>",
+    '"><script>alert(1)</script>',
+]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_markdown_is_sanitised(payload):
+    html = str(render_markdown(payload)).lower()
+    # No active content survives: no script or frame tags, no event handlers or styles
+    # on any tag, no link to a javascript: or data: address (text stays text).
+    for bad in ("<script", "<iframe", "<img", "<svg", " onerror=", " onload=", " onclick=",
+                " style=", 'href="javascript', 'href="data:', "src="):  # fmt: skip
+        assert bad not in html, (payload, html)
+
+
+def test_links_are_marked_nofollow_ugc_noopener():
+    html = str(render_markdown("[site](https://example.gov) **bold** `code`"))
+    assert 'rel="nofollow ugc noopener"' in html
+    assert "<strong>bold</strong>" in html and "<code>code</code>" in html
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def test_an_experience_needs_its_failure_and_lessons():
+    with pytest.raises(ValidationError, match="where you failed"):
+        topic(kind="experience", experience={"context": "c", "tried": "t", "worked": "w"})
+    done = topic(
+        kind="experience",
+        experience={"context": "c", "tried": "t", "worked": "w", "failed": "f", "lessons": "l"},
+    )
+    html = done.posts.first().body_html
+    assert "Where we failed" in html and "Key learning points" in html
+
+
+def test_edit_keeps_history_and_delete_is_soft(client):
+    author = old_user()
+    t = topic(author=author, body="First version")
+    post = t.posts.first()
+    services.post_edit(post=post, by=author, body="Second version")
+    assert post.revisions.get().body == "First version"
+    with pytest.raises(PermissionDenied):
+        services.post_edit(post=post, by=old_user(), body="Hijack")
+    services.post_delete(post=post, by=author)
+    client.force_login(old_user())
+    html = client.get(t.get_absolute_url()).content.decode()
+    assert "removed by its author" in html and "Second version" not in html
+
+
+def test_helpful_once_per_person_not_on_own_posts():
+    author, reader = old_user(), old_user()
+    post = topic(author=author).posts.first()
+    assert services.reaction_add(post=post, user=reader) is True
+    assert services.reaction_add(post=post, user=reader) is False
+    assert post.reactions.count() == 1
+    with pytest.raises(services.PostRefused):
+        services.reaction_add(post=post, user=author)
+
+
+def test_question_author_or_moderator_accepts_an_answer():
+    asker, helper = old_user(), old_user()
+    question = topic(author=asker, kind="question")
+    answer = services.post_reply(topic=question, author=helper, body="Try this")
+    with pytest.raises(PermissionDenied):
+        services.answer_accept(topic=question, post=answer, by=helper)
+    services.answer_accept(topic=question, post=answer, by=asker)
+    question.refresh_from_db()
+    assert question.accepted_post == answer
+
+
+def test_new_accounts_are_rate_limited_with_a_clear_message(client, settings):
+    settings.FORUM_NEW_ACCOUNT_POSTS_PER_HOUR = 2
+    newcomer = factories.user()
+    where = space()
+    t = topic(where, author=newcomer)
+    services.post_reply(topic=t, author=newcomer, body="two")
+    client.force_login(newcomer)
+    response = client.post(t.get_absolute_url(), {"body": "three"}, follow=True)
+    assert "New accounts can post 2 times an hour" in response.content.decode()
+    assert Post.objects.filter(author=newcomer).count() == 2
+
+
+def test_reply_through_the_page_with_a_quote(client):
+    t = topic(body="Original idea")
+    first = t.posts.first()
+    replier = old_user()
+    client.force_login(replier)
+    form = client.get(f"{t.get_absolute_url()}?quote={first.pk}").content.decode()
+    assert "&gt; Original idea" in form
+    response = client.post(t.get_absolute_url(), {"body": "I agree", "quoted": first.pk})
+    assert response.status_code == 302 and "#post-" in response["Location"]
+    assert Post.objects.get(body="I agree").quoted == first
+
+
+def test_locked_topics_refuse_replies():
+    t = topic()
+    services.topic_moderate(topic=t, by=factories.lab_staff(), action="lock", reason="Done")
+    with pytest.raises(services.PostRefused, match="locked"):
+        services.post_reply(topic=t, author=old_user(), body="late")
+
+
+def test_unread_marker_and_best_of(client):
+    where = space()
+    reader = old_user()
+    t = topic(where, kind="experience", title="Helpful story",
+              experience={"failed": "f", "lessons": "l", "context": "c"})  # fmt: skip
+    services.reaction_add(post=t.posts.first(), user=reader)
+    topic(where, title="Plain chat")
+    client.force_login(reader)
+    html = client.get(where.get_absolute_url()).content.decode()
+    assert html.count(">New<") == 2
+    client.get(t.get_absolute_url())
+    assert client.get(where.get_absolute_url()).content.decode().count(">New<") == 1
+    best = client.get(where.get_absolute_url(), {"view": "best"}).content.decode()
+    assert "Helpful story" in best and "Plain chat" not in best
+
+
+# --- moderation ----------------------------------------------------------------------------------
+
+
+def test_flag_then_hide_tells_the_author_and_records_who_and_why(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    author, reporter, staff = old_user(), old_user(), factories.lab_staff()
+    post = topic(author=author, body="Buy my consultancy!").posts.first()
+    client.force_login(reporter)
+    client.post(reverse("community:post-flag", args=[post.pk]), {"reason": "Advertising"})
+    client.force_login(staff)
+    queue = client.get(reverse("community:moderation")).content.decode()
+    assert "Advertising" in queue and "Buy my consultancy!" in queue
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("community:post-moderate", args=[post.pk, "hide"]), {"reason": "Spam"})
+    post.refresh_from_db()
+    assert post.hidden_at is not None
+    assert mailoutbox[-1].to == [author.email] and "Spam" in mailoutbox[-1].body
+    action = ModerationAction.objects.get(action="hide")
+    assert (action.actor, action.reason) == (staff, "Spam")
+    assert "Nothing waiting" in client.get(reverse("community:moderation")).content.decode()
+    client.post(reverse("community:post-moderate", args=[post.pk, "restore"]), {"reason": "Ok"})
+    post.refresh_from_db()
+    assert post.hidden_at is None
+
+
+def test_topic_lock_pin_move_are_recorded(client):
+    staff = factories.lab_staff()
+    t = topic()
+    other = space(name="Elsewhere")
+    client.force_login(staff)
+    url = reverse("community:topic-moderate", args=[t.pk])
+    client.post(url, {"action": "pin", "reason": "Important"})
+    client.post(url, {"action": "move", "space": other.pk, "reason": "Better fit"})
+    t.refresh_from_db()
+    assert t.pinned and t.space == other
+    assert list(ModerationAction.objects.values_list("action", flat=True).order_by("at")) == [
+        "pin",
+        "move",
+    ]
+
+
+def test_members_cannot_moderate(client):
+    t = topic()
+    client.force_login(old_user())
+    assert client.get(reverse("community:moderation")).status_code == 403
+    post = t.posts.first()
+    url = reverse("community:post-moderate", args=[post.pk, "hide"])
+    assert client.post(url, {"reason": "x"}).status_code == 403
+
+
+# --- budgets -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_space_and_topic_pages_query_budget(client, django_assert_max_num_queries, size):
+    where = space()
+    people = [old_user() for _ in range(3)]
+    first = None
+    for n in range(size):
+        t = topic(where, author=people[n % 3], title=f"Topic {n}", tags=["a", f"t{n % 3}"])
+        first = first or t
+        reply = services.post_reply(topic=first, author=people[(n + 1) % 3], body=f"Reply {n}")
+        services.reaction_add(post=reply, user=people[n % 3]) if reply.author != people[
+            n % 3
+        ] else None
+    client.force_login(factories.lab_staff())
+    with django_assert_max_num_queries(14):
+        assert client.get(where.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(22):
+        assert client.get(first.get_absolute_url()).status_code == 200
+
+
+def test_posts_are_in_the_data_export_and_stay_after_deletion():
+    author = old_user(display_name="Writer")
+    t = topic(author=author, body="My lesson")
+    data = services.personal_data_export(user=author)
+    assert data["forum_posts"][0]["body"] == "My lesson"
+    services.account_delete(user=author)
+    post = t.posts.first()
+    post.author.refresh_from_db()
+    assert post.body == "My lesson" and post.author.display_name == "Former member"
