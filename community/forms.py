@@ -36,6 +36,7 @@ class ProfileForm(forms.ModelForm):
             "visibility",
             "open_to_advice",
             "advice_topics",
+            "forum_emails",
         ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5}),

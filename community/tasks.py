@@ -40,3 +40,14 @@ def meetings_tick():
             reports,
         )
     return {"drafted": len(created), **reminders, "report_reminders": reports}
+
+
+@shared_task(name="community.forum_post_notify")
+def forum_post_notify(post_id):
+    return services.forum_post_notify(post_id=post_id)
+
+
+@shared_task(name="community.forum_daily")
+def forum_daily():
+    """Once a day: the forum summary for people who chose daily e-mails."""
+    return services.forum_daily_send()

@@ -408,7 +408,8 @@ def space_detail(request, slug):
         request,
         "community/space.html",
         {"space": space, "page": page, "query": query.urlencode(), "kind": kind, "best": best,
-         "kinds": Topic.Kind.choices},
+         "kinds": Topic.Kind.choices,
+         "following": space.follows.filter(user=request.user).exists()},
     )  # fmt: skip
 
 
@@ -474,6 +475,7 @@ def topic_detail(request, pk):
         "community/topic.html",
         {"topic": topic, "page": page, "form": form, "quote": quote,
          "is_moderator": request.user.is_lab_staff,
+         "following": topic.follows.filter(user=request.user).exists(),
          "spaces": selectors.space_list(user=request.user) if request.user.is_lab_staff else []},
     )  # fmt: skip
 
@@ -595,3 +597,40 @@ def moderate_topic(request, pk):
     else:
         messages.success(request, _("Done."))
     return redirect(topic)
+
+
+@require_POST
+@login_required
+def follow_topic(request, pk):
+    topic = _topic_or_404(request, pk)
+    following = services.follow_toggle(user=request.user, topic=topic)
+    messages.success(
+        request, _("You follow this topic.") if following else _("You no longer follow it.")
+    )
+    return redirect(topic)
+
+
+@require_POST
+@login_required
+def follow_space(request, slug):
+    space = selectors.space_get(slug=slug, user=request.user)
+    if space is None:
+        raise Http404(_("No such space, or it is private."))
+    following = services.follow_toggle(user=request.user, space=space)
+    messages.success(
+        request, _("You follow this space.") if following else _("You no longer follow it.")
+    )
+    return redirect(space)
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.select_related("post__topic", "post__author").order_by(
+        "-created_at"
+    )[:100]
+    items = list(items)
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        messages.success(request, _("All marked as read."))
+        return redirect("community:notifications")
+    return render(request, "community/notifications.html", {"items": items})

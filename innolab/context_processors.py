@@ -28,7 +28,11 @@ def _navigation(user):
 
 def site(request):
     user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        unread = user.notifications.filter(read_at__isnull=True).count()
     return {
         "SITE_URL": settings.SITE_URL,
         "navigation": _navigation(user) if user is not None else [],
+        "unread_notifications": unread,
     }

@@ -117,6 +117,17 @@ EXPECTED = {
         {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 302},
         "post",
     ),
+    "community/topics/<int:pk>/follow/": (
+        lambda data: f"/community/topics/{data['topic'].pk}/follow/",
+        signed_in(302),
+        "post",
+    ),
+    "community/forums/<slug:slug>/follow/": (
+        lambda data: f"/community/forums/{data['space'].slug}/follow/",
+        signed_in(302),
+        "post",
+    ),
+    "community/notifications/": (lambda data: "/community/notifications/", signed_in(200)),
     "community/moderation/": (
         lambda data: "/community/moderation/",
         {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 200},

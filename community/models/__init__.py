@@ -16,7 +16,9 @@ from community.models.accounts import (
 from community.models.emails import OutgoingEmail
 from community.models.forums import (
     Flag,
+    Follow,
     ModerationAction,
+    Notification,
     Post,
     PostRevision,
     Reaction,
@@ -44,11 +46,13 @@ __all__ = [
     "AdviceRequest",
     "ChangeAgent",
     "Flag",
+    "Follow",
     "Meeting",
     "MeetingFormat",
     "MeetingReminder",
     "MeetingSeries",
     "ModerationAction",
+    "Notification",
     "Organisation",
     "OutgoingEmail",
     "Post",

@@ -139,6 +139,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("E.g. “running a first co-design workshop, procurement of design services”."),
     )
+    forum_emails = models.CharField(
+        _("e-mails about forum posts I follow"),
+        max_length=10,
+        choices=[
+            ("immediate", _("Each post, as it comes")),
+            ("daily", _("One summary a day")),
+            ("off", _("None: I check the site")),
+        ],
+        default="immediate",
+    )
     calendar_token = models.CharField(
         _("calendar feed token"), max_length=64, null=True, blank=True, unique=True,
         editable=False,

@@ -228,3 +228,60 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.actor}"
+
+
+class Follow(models.Model):
+    """Someone follows a topic or a whole space, to hear of new posts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topic__isnull=False, space__isnull=True)
+                | Q(topic__isnull=True, space__isnull=False),
+                name="follow_topic_or_space",
+            ),
+            models.UniqueConstraint(fields=["user", "topic"], name="follow_topic_once"),
+            models.UniqueConstraint(fields=["user", "space"], name="follow_space_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.topic or self.space}"
+
+
+class Notification(models.Model):
+    """A new post someone should hear about: shown on the site, e-mailed as they chose."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("New reply in a topic you follow")
+        TOPIC = "topic", _("New topic in a space you follow")
+        MENTION = "mention", _("You were mentioned")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="notification_once_per_post")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.user}"

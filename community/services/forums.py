@@ -4,6 +4,7 @@ Posts are Markdown rendered once, on write, through community.markup (sanitised 
 pages show the stored HTML. Every moderation action is recorded with who and why.
 """
 
+import re
 from datetime import timedelta
 
 from django.apps import apps
@@ -18,7 +19,9 @@ from community.errors import Refused
 from community.markup import render_markdown
 from community.models import (
     Flag,
+    Follow,
     ModerationAction,
+    Notification,
     Post,
     PostRevision,
     Reaction,
@@ -132,7 +135,8 @@ def topic_create(*, space, author, title, kind, body="", tags=(), experience=Non
     )
     if tags:
         topic.tags.set(list(tags))
-    _new_post(topic, author, body, now)
+    post = _new_post(topic, author, body, now)
+    _notify_after_commit(post)
     return topic
 
 
@@ -150,6 +154,7 @@ def post_reply(*, topic, author, body, quoted=None, now=None):
     post = _new_post(topic, author, body, now, quoted=quoted)
     topic.last_activity_at = now
     topic.save(update_fields=["last_activity_at"])
+    _notify_after_commit(post)
     return post
 
 
@@ -294,3 +299,115 @@ def cohort_space_ensure(*, cohort):
         },
     )
     return space
+
+
+# --- following, mentions, notifications -------------------------------------------------------
+
+MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]{0,49})", re.IGNORECASE)
+
+
+def follow_toggle(*, user, topic=None, space=None):
+    """Follows (or stops following) a topic or a space; returns True when now following."""
+    target = {"topic": topic} if topic is not None else {"space": space}
+    if not can_read(topic.space if topic is not None else space, user):
+        raise PostRefused(_("You cannot follow what you cannot read."))
+    existing = Follow.objects.filter(user=user, **target)
+    if existing.exists():
+        existing.delete()
+        return False
+    Follow.objects.get_or_create(user=user, **target)
+    return True
+
+
+def _notify_after_commit(post):
+    from community.services.emails import enqueue_after_commit
+    from community.tasks import forum_post_notify
+
+    Follow.objects.get_or_create(user=post.author, topic=post.topic)
+    enqueue_after_commit(forum_post_notify, post.pk)
+
+
+def mentioned_handles(text):
+    return {m.lower() for m in MENTION.findall(text or "")}
+
+
+def forum_post_notify(*, post_id, now=None):
+    """Creates the notifications a new post causes and e-mails those who want it at once.
+
+    Safe to run twice: notifications are unique per person and post, e-mails per the same.
+    Returns the number of notifications created.
+    """
+    from community.models import User
+
+    now = now or timezone.now()
+    post = Post.objects.select_related("topic__space", "author").get(pk=post_id)
+    topic = post.topic
+    first = not topic.posts.filter(created_at__lt=post.created_at).exists()
+    kinds = {}
+    for user_id in Follow.objects.filter(space=topic.space).values_list("user", flat=True):
+        kinds[user_id] = Notification.Kind.TOPIC if first else Notification.Kind.REPLY
+    for user_id in Follow.objects.filter(topic=topic).values_list("user", flat=True):
+        kinds[user_id] = Notification.Kind.REPLY
+    handles = mentioned_handles(post.body)
+    if handles:
+        for user_id in User.objects.filter(handle__in=handles).values_list("pk", flat=True):
+            kinds[user_id] = Notification.Kind.MENTION
+    kinds.pop(post.author_id, None)
+    readers = User.objects.filter(pk__in=kinds, is_active=True)
+    allowed = [u for u in readers if can_read(topic.space, u)]
+    Notification.objects.bulk_create(
+        [Notification(user=u, kind=kinds[u.pk], post=post, created_at=now) for u in allowed],
+        ignore_conflicts=True,
+    )
+    url = settings.SITE_URL + post.get_absolute_url()
+    for person in allowed:
+        if person.forum_emails != "immediate" and kinds[person.pk] != Notification.Kind.MENTION:
+            continue
+        email_queue(
+            to=person.email,
+            user=person,
+            kind="community/forum_post",
+            context={"post": post, "topic": topic, "url": url, "why": kinds[person.pk]},
+            dedupe_key=f"forum:{post.pk}:{person.pk}",
+            now=now,
+        )
+        Notification.objects.filter(user=person, post=post).update(emailed_at=now)
+    return len(allowed)
+
+
+def forum_daily_send(*, now=None):
+    """One summary a day for people who chose it: the notifications not yet e-mailed."""
+    from community.models import User
+
+    now = now or timezone.now()
+    day = timezone.localdate(now).isoformat()
+    sent = 0
+    people = User.objects.filter(
+        forum_emails="daily",
+        is_active=True,
+        notifications__emailed_at__isnull=True,
+        notifications__created_at__gte=now - timedelta(days=2),
+    ).distinct()
+    for person in people:
+        pending = list(
+            person.notifications.filter(emailed_at__isnull=True)
+            .select_related("post__topic", "post__author")
+            .order_by("created_at")[:50]
+        )
+        if not pending:
+            continue
+        email_queue(
+            to=person.email,
+            user=person,
+            kind="community/forum_daily",
+            context={"notifications": pending, "SITE_URL": settings.SITE_URL},
+            dedupe_key=f"forum-daily:{person.pk}:{day}",
+            now=now,
+        )
+        person.notifications.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+        sent += 1
+    return sent
+
+
+def notifications_mark_read(*, user, now=None):
+    return user.notifications.filter(read_at__isnull=True).update(read_at=now or timezone.now())

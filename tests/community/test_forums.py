@@ -304,3 +304,56 @@ def test_posts_are_in_the_data_export_and_stay_after_deletion():
     post = t.posts.first()
     post.author.refresh_from_db()
     assert post.body == "My lesson" and post.author.display_name == "Former member"
+
+
+# --- following, mentions, notifications --------------------------------------------------------
+
+
+def test_followers_and_mentioned_people_are_notified_once(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    author, follower, mentioned, bystander = (
+        old_user(),
+        old_user(),
+        old_user(handle="mo"),
+        old_user(),
+    )
+    where = space()
+    with django_capture_on_commit_callbacks(execute=True):
+        t = topic(where, author=author)
+    services.follow_toggle(user=follower, topic=t)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.post_reply(topic=t, author=bystander, body="Asking @mo and @nobody here")
+    to = sorted(m.to[0] for m in mailoutbox if "posted in" in m.subject or "mentioned" in m.subject)
+    assert to == sorted([author.email, follower.email, mentioned.email])
+    assert services.forum_post_notify(post_id=reply.pk) == 3  # a second run sends nothing new
+    assert len([m for m in mailoutbox if m.to == [follower.email]]) == 1
+    client.force_login(follower)
+    html = client.get("/").content.decode()
+    assert "1<span" in html.replace(" ", "")  # unread count in the header
+    client.post(reverse("community:notifications"))
+    assert not follower.notifications.filter(read_at__isnull=True).exists()
+
+
+def test_daily_choice_gathers_posts_in_one_email(mailoutbox, django_capture_on_commit_callbacks):
+    author, reader = old_user(), old_user(forum_emails="daily")
+    where = space()
+    services.follow_toggle(user=reader, space=where)
+    with django_capture_on_commit_callbacks(execute=True):
+        topic(where, author=author, title="One")
+        topic(where, author=author, title="Two")
+    assert not [m for m in mailoutbox if m.to == [reader.email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.forum_daily_send() == 1
+        assert services.forum_daily_send() == 0
+    daily = [m for m in mailoutbox if m.to == [reader.email]]
+    assert len(daily) == 1 and "2 new forum posts" in daily[0].subject
+
+
+def test_people_who_cannot_read_a_space_are_never_notified(django_capture_on_commit_callbacks):
+    cohort = Cohort.objects.create(name="Closed", offering=factories.offering())
+    private = services.cohort_space_ensure(cohort=cohort)
+    outsider = old_user(handle="outsider")
+    with django_capture_on_commit_callbacks(execute=True):
+        topic(private, author=factories.lab_staff(), body="Hello @outsider")
+    assert not outsider.notifications.exists()
