@@ -359,6 +359,11 @@ def seed_forums(*, log=print):
             title=f"Discussion: spreading the practice, round {n + 1}",
             body="How do you keep momentum once the programme is over?",
         )  # fmt: skip
+    # Follows: each alumnus follows the alumni lounge; askers follow their questions.
+    from community.models import Follow
+
+    for person in alumni:
+        Follow.objects.get_or_create(user=person, space=spaces["alumni-lounge"])
     suspicious = Post.objects.order_by("-pk").first()
     reporter = people[0] if people[0] != suspicious.author else people[1]
     Flag.objects.get_or_create(

@@ -205,6 +205,22 @@ class TopicForm(forms.Form):
         label=_("Key learning points"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    related_offering = forms.ModelChoiceField(
+        label=_("It came from the offering"), required=False, queryset=None
+    )
+    related_toolkit = forms.ModelChoiceField(
+        label=_("It used the toolkit"), required=False, queryset=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.apps import apps
+
+        super().__init__(*args, **kwargs)
+        offerings = apps.get_model("learning", "Offering").objects.filter(status="published")
+        self.fields["related_offering"].queryset = offerings.order_by("title")
+        toolkits = apps.get_model("toolkits", "Toolkit").objects.filter(status="published")
+        self.fields["related_toolkit"].queryset = toolkits.order_by("title")
+
     def clean_tags(self):
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()][:10]
 

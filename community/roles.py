@@ -29,6 +29,7 @@ LAB_STAFF_PERMISSIONS = {
         "space": ("view", "add", "change"),
         "topic": ("view", "change"),
         "post": ("view",),
+        "postrevision": ("view",),
         "flag": ("view",),
         "moderationaction": ("view",),
     },

@@ -411,10 +411,90 @@ def moderation_queue():
     from community.models import Post
 
     return (
-        Post.objects.filter(flags__resolved_at__isnull=True)
+        # Both conditions in one filter(): the same flag row must exist and be open.
+        Post.objects.filter(flags__isnull=False, flags__resolved_at__isnull=True)
         .select_related("author", "topic__space")
         .prefetch_related("flags__reporter")
         .annotate(first_flag=Min("flags__created_at"))
         .order_by("first_flag")
         .distinct()
     )
+
+
+SEARCH_START, SEARCH_STOP = "\x02", "\x03"
+
+
+def _highlight(text):
+    """Escapes `text`, then turns the search markers into <mark> elements."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    safe = escape(text).replace(SEARCH_START, "<mark>").replace(SEARCH_STOP, "</mark>")
+    return mark_safe(safe)  # noqa: S308 (escaped just above; only our markers become tags)
+
+
+def _plain_snippet(body, q, width=160):
+    at = body.lower().find(q.lower())
+    start = max(at - width // 3, 0) if at >= 0 else 0
+    piece = body[start : start + width]
+    if at >= 0:
+        i = at - start
+        piece = piece[:i] + SEARCH_START + piece[i : i + len(q)] + SEARCH_STOP + piece[i + len(q) :]
+    return ("…" if start else "") + piece + ("…" if start + width < len(body) else "")
+
+
+def forum_search(*, user, q, limit=30):
+    """Posts (with their topics) matching `q` in spaces `user` may read, best first.
+
+    PostgreSQL: full-text search over the GIN-indexed vector, titles weighing more than
+    bodies, with highlighted snippets. SQLite: a plain substring match, titles first.
+    """
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+    from django.db import connection
+    from django.db.models import Case, IntegerField, Value, When
+
+    from community.models import Post, Space
+    from community.services.forums import readable_spaces_filter
+
+    q = (q or "").strip()[:200]
+    if not q:
+        return []
+    spaces = Space.objects.filter(readable_spaces_filter(user)).values("pk")
+    posts = Post.objects.filter(
+        topic__space__in=spaces, deleted_at__isnull=True, hidden_at__isnull=True
+    ).select_related("topic__space", "author")
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, search_type="websearch", config="simple")
+        rows = list(
+            posts.filter(search_vector=query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query),
+                snippet=SearchHeadline(
+                    "body",
+                    query,
+                    config="simple",
+                    start_sel=SEARCH_START,
+                    stop_sel=SEARCH_STOP,
+                    max_words=35,
+                    min_words=15,
+                ),
+            )
+            .order_by("-rank", "-created_at")[:limit]
+        )
+    else:
+        rows = list(
+            posts.filter(Q(body__icontains=q) | Q(topic__title__icontains=q))
+            .annotate(
+                rank=Case(
+                    When(topic__title__icontains=q, then=Value(2)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("-rank", "-created_at")[:limit]
+        )
+        for row in rows:
+            row.snippet = _plain_snippet(row.body, q)
+    for row in rows:
+        row.snippet_html = _highlight(row.snippet)
+    return rows

@@ -42,6 +42,7 @@ urlpatterns = [
     path("community/topics/<int:pk>/follow/", views.follow_topic, name="topic-follow"),
     path("community/forums/<slug:slug>/follow/", views.follow_space, name="space-follow"),
     path("community/notifications/", views.notifications, name="notifications"),
+    path("community/search/", views.forum_search, name="search"),
     path("community/meetings/", views.meeting_list, name="meeting-list"),
     path("community/meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("community/meetings/<int:pk>/calendar.ics", views.meeting_calendar, name="meeting-ics"),

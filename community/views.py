@@ -425,7 +425,9 @@ def topic_new(request, slug):
             topic = services.topic_create(
                 space=space, author=request.user, title=data["title"], kind=data["kind"],
                 body=data["body"], tags=data["tags"],
-                experience={k: data[k] for k in EXPERIENCE_PARTS},
+                experience={k: data[k] for k in EXPERIENCE_PARTS}
+                | {"related_offering": data["related_offering"],
+                   "related_toolkit": data["related_toolkit"]},
             )  # fmt: skip
         except services.PostRefused as refused:
             form.add_error(None, refused.message)
@@ -634,3 +636,10 @@ def notifications(request):
         messages.success(request, _("All marked as read."))
         return redirect("community:notifications")
     return render(request, "community/notifications.html", {"items": items})
+
+
+@login_required
+def forum_search(request):
+    q = request.GET.get("q", "")
+    results = selectors.forum_search(user=request.user, q=q)
+    return render(request, "community/search.html", {"q": q, "results": results})

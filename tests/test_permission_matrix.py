@@ -128,6 +128,7 @@ EXPECTED = {
         "post",
     ),
     "community/notifications/": (lambda data: "/community/notifications/", signed_in(200)),
+    "community/search/": (lambda data: "/community/search/?q=matrix", signed_in(200)),
     "community/moderation/": (
         lambda data: "/community/moderation/",
         {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 200},

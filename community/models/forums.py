@@ -1,6 +1,7 @@
 """Forums: spaces, topics (discussions, questions, experiences), posts, moderation."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -124,6 +125,9 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(_("deleted by its author"), null=True, blank=True)
     hidden_at = models.DateTimeField(_("hidden by a moderator"), null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # Topic title (weight A) and body (weight B), kept up to date by the forum services on
+    # PostgreSQL and searched through a GIN index; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("post")

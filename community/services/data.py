@@ -10,6 +10,8 @@ from community import data_rights
 from community.models import (
     AdviceRequest,
     ChangeAgent,
+    Follow,
+    Notification,
     OutgoingEmail,
     Post,
     Rsvp,
@@ -151,6 +153,9 @@ def account_delete(*, user, now=None):
         except RsvpRefused:
             Rsvp.objects.filter(pk=rsvp.pk).update(answer=Rsvp.Answer.NOT_GOING, waitlisted=False)
     user.calendar_token = None
+    # Following and notifications are personal: they go. Posts stay, as "Former member".
+    Follow.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
     OutgoingEmail.objects.filter(Q(user=user) | Q(to__iexact=user.email)).filter(
         status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING]
     ).update(status=OutgoingEmail.Status.FAILED, last_error="Account deleted")

@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,7 +73,7 @@ def _experience_body(parts):
         (_("Where we failed"), parts.get("failed")),
         (_("Key learning points"), parts.get("lessons")),
     ]
-    return "\n\n".join(f"### {title}\n\n{text.strip()}" for title, text in sections if text)
+    return "\n\n".join(f"## {title}\n\n{text.strip()}" for title, text in sections if text)
 
 
 def _check_rate(user, now):
@@ -88,8 +89,18 @@ def _check_rate(user, now):
         )
 
 
+def _index_for_search(post):
+    """Topic title (weight A) and body (weight B) in the post's search vector (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    Post.objects.filter(pk=post.pk).update(
+        search_vector=SearchVector(Value(post.topic.title), weight="A", config="simple")
+        + SearchVector("body", weight="B", config="simple")
+    )
+
+
 def _new_post(topic, author, body, now, quoted=None):
-    return Post.objects.create(
+    post = Post.objects.create(
         topic=topic,
         author=author,
         body=body,
@@ -97,6 +108,8 @@ def _new_post(topic, author, body, now, quoted=None):
         quoted=quoted,
         created_at=now,
     )
+    _index_for_search(post)
+    return post
 
 
 @transaction.atomic
@@ -170,6 +183,7 @@ def post_edit(*, post, by, body, now=None):
     post.body_html = render_markdown(body)
     post.edited_at = now or timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    _index_for_search(post)
     return post
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from community import services
 from community.markup import render_markdown
-from community.models import ModerationAction, Post, Space
+from community.models import ModerationAction, Post, Space, Topic
 from learning.models import Cohort, Enrolment
 from tests import factories
 
@@ -229,12 +229,14 @@ def test_flag_then_hide_tells_the_author_and_records_who_and_why(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     author, reporter, staff = old_user(), old_user(), factories.lab_staff()
+    topic(title="Innocent topic", body="Nothing to see")
     post = topic(author=author, body="Buy my consultancy!").posts.first()
     client.force_login(reporter)
     client.post(reverse("community:post-flag", args=[post.pk]), {"reason": "Advertising"})
     client.force_login(staff)
     queue = client.get(reverse("community:moderation")).content.decode()
     assert "Advertising" in queue and "Buy my consultancy!" in queue
+    assert "Nothing to see" not in queue
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("community:post-moderate", args=[post.pk, "hide"]), {"reason": "Spam"})
     post.refresh_from_db()
@@ -357,3 +359,82 @@ def test_people_who_cannot_read_a_space_are_never_notified(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         topic(private, author=factories.lab_staff(), body="Hello @outsider")
     assert not outsider.notifications.exists()
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def test_search_ranks_titles_first_and_never_leaks_private_posts(client):
+    from django.conf import settings as django_settings
+
+    open_space = space()
+    cohort = Cohort.objects.create(name="Closed", offering=factories.offering())
+    private = services.cohort_space_ensure(cohort=cohort)
+    staff = factories.lab_staff()
+    topic(open_space, title="Prototyping letters", body="We used paper first.")
+    topic(open_space, title="Budgets", body="Prototyping helped us argue for money.")
+    topic(private, author=staff, title="Prototyping secrets", body="Private prototyping notes")
+    hidden = topic(open_space, title="Spam prototyping", body="Buy prototyping").posts.first()
+    services.post_hide(post=hidden, by=staff, reason="Spam")
+    reader = old_user()
+    client.force_login(reader)
+    html = client.get(reverse("community:search"), {"q": "prototyping"}).content.decode()
+    assert "Prototyping secrets" not in html and "Private prototyping notes" not in html
+    assert "Spam prototyping" not in html
+    assert html.index("Prototyping letters") < html.index("Budgets")
+    assert "<mark>" in html
+    if django_settings.IS_POSTGRES:
+        assert "<mark>prototyping</mark>" in html.lower() or "<mark>Prototyping</mark>" in html
+
+
+def test_search_snippets_escape_user_content(client):
+    topic(space(), title="Escaping", body="<b>bold</b> and scripts <script>x</script> here")
+    client.force_login(old_user())
+    html = client.get(reverse("community:search"), {"q": "scripts"}).content.decode()
+    assert "<script>x" not in html and "<b>bold" not in html
+    assert "<mark>scripts</mark>" in html
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_search_query_budget(client, django_assert_max_num_queries, size):
+    where = space()
+    for n in range(size):
+        topic(where, title=f"Design topic {n}", body="design design")
+    client.force_login(old_user())
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("community:search"), {"q": "design"}).status_code == 200
+
+
+def test_dismissing_flags_is_recorded_and_empties_the_queue(client):
+    post = topic().posts.first()
+    services.flag_create(post=post, reporter=old_user(), reason="Odd")
+    staff = factories.lab_staff()
+    client.force_login(staff)
+    client.post(reverse("community:post-moderate", args=[post.pk, "dismiss"]), {"reason": "Fine"})
+    assert ModerationAction.objects.get().action == "dismiss flags"
+    assert "Nothing waiting" in client.get(reverse("community:moderation")).content.decode()
+
+
+def test_edit_history_is_visible_to_moderators_in_the_admin(client):
+    author = old_user()
+    post = topic(author=author, body="Before").posts.first()
+    services.post_edit(post=post, by=author, body="After")
+    client.force_login(factories.lab_staff())
+    html = client.get(reverse("admin:community_post_change", args=[post.pk])).content.decode()
+    assert "Before" in html and "After" in html
+
+
+def test_an_experience_can_name_where_it_came_from(client):
+    offering = factories.offering(title="Design sprint class")
+    where = space(audience="members")
+    client.force_login(old_user())
+    response = client.post(
+        reverse("community:topic-new", args=[where.slug]),
+        {"title": "Sprint story", "kind": "experience", "context": "c", "tried": "t",
+         "worked": "w", "failed": "We skipped users", "lessons": "Test early",
+         "related_offering": offering.pk},
+    )  # fmt: skip
+    created = Topic.objects.get(title="Sprint story")
+    assert response["Location"] == created.get_absolute_url()
+    assert created.related_offering == offering
+    assert "Design sprint class" in client.get(created.get_absolute_url()).content.decode()
