@@ -272,7 +272,7 @@ if REDIS_URL:
 else:
     # Celery's filesystem transport: worker and beat still run as separate processes
     # without a Redis server. Messages are files under var/broker/.
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
