@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -579,7 +580,10 @@ def moderate_post(request, pk, action):
         messages.success(request, _("Flags dismissed."))
     else:
         raise Http404
-    return redirect(request.POST.get("next") or "community:moderation")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("community:moderation")
+    return redirect(target or "community:moderation")
 
 
 @require_POST

@@ -438,3 +438,13 @@ def test_an_experience_can_name_where_it_came_from(client):
     assert response["Location"] == created.get_absolute_url()
     assert created.related_offering == offering
     assert "Design sprint class" in client.get(created.get_absolute_url()).content.decode()
+
+
+def test_moderation_never_redirects_off_site(client):
+    post = topic().posts.first()
+    client.force_login(factories.lab_staff())
+    response = client.post(
+        reverse("community:post-moderate", args=[post.pk, "dismiss"]),
+        {"next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == reverse("community:moderation")
