@@ -36,7 +36,6 @@ class ProfileForm(forms.ModelForm):
             "visibility",
             "open_to_advice",
             "advice_topics",
-            "forum_emails",
         ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5}),
@@ -240,3 +239,15 @@ class FlagForm(forms.Form):
 
 class ModerationForm(forms.Form):
     reason = forms.CharField(label=_("Reason (recorded, and sent to the author)"), max_length=300)
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "email_digests",
+            "email_meeting_reminders",
+            "email_enrolment_updates",
+            "forum_emails",
+            "email_advice",
+        ]

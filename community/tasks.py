@@ -51,3 +51,9 @@ def forum_post_notify(post_id):
 def forum_daily():
     """Once a day: the forum summary for people who chose daily e-mails."""
     return services.forum_daily_send()
+
+
+@shared_task(name="community.forum_weekly")
+def forum_weekly():
+    """Once a week: the forum summary for people who chose weekly e-mails."""
+    return services.forum_daily_send(frequency="weekly")

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from community import selectors, services
+from community import preferences, selectors, services
 from community.calendar import meeting_ics
 from community.decorators import lab_staff_required
 from community.forms import (
@@ -23,6 +24,7 @@ from community.forms import (
     AdviceRequestForm,
     DeleteAccountForm,
     DirectoryForm,
+    EmailPreferencesForm,
     FlagForm,
     ModerationForm,
     NominationForm,
@@ -647,3 +649,35 @@ def forum_search(request):
     q = request.GET.get("q", "")
     results = selectors.forum_search(user=request.user, q=q)
     return render(request, "community/search.html", {"q": q, "results": results})
+
+
+# --- e-mail preferences and unsubscribing ----------------------------------------------------
+
+
+@login_required
+def email_preferences(request):
+    form = EmailPreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.email_preferences_update(user=request.user, form=form)
+        messages.success(request, _("Your e-mail choices are saved."))
+        return redirect("community:email-preferences")
+    return render(
+        request,
+        "community/email_preferences.html",
+        {"form": form, "essential": preferences.ESSENTIAL},
+    )
+
+
+@csrf_exempt  # RFC 8058 one-click POSTs carry no CSRF token; the signed token is the key
+def unsubscribe(request, token):
+    found = preferences.read_unsubscribe_token(token)
+    person = User.objects.filter(pk=found[0], is_active=True).first() if found else None
+    if person is None:
+        return render(request, "community/unsubscribe.html", {"invalid": True}, status=404)
+    name = found[1]
+    label = preferences.PREFERENCES[name][0]
+    if request.method == "POST":
+        services.email_preference_off(user=person, name=name)
+        return render(request, "community/unsubscribe.html", {"done": True, "label": label})
+    # A GET only asks: mail scanners follow links, and must not unsubscribe anyone.
+    return render(request, "community/unsubscribe.html", {"label": label, "token": token})

@@ -43,6 +43,12 @@ EXPECTED = {
     "accounts/data/export.json": (lambda data: "/accounts/data/export.json", signed_in(200)),
     # Without the password and the word DELETE the form is shown again (400).
     "accounts/data/delete/": (lambda data: "/accounts/data/delete/", signed_in(400), "post"),
+    "accounts/notifications/": (lambda data: "/accounts/notifications/", signed_in(200)),
+    # The token in an unsubscribe link is the key: no login; a bad one is 404.
+    "accounts/unsubscribe/<str:token>/": (
+        lambda data: "/accounts/unsubscribe/not-a-token/",
+        everyone(404),
+    ),
     # community
     "community/": (lambda data: "/community/", everyone(200)),
     "community/people/": (lambda data: "/community/people/", signed_in(200)),

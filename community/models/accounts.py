@@ -145,10 +145,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[
             ("immediate", _("Each post, as it comes")),
             ("daily", _("One summary a day")),
+            ("weekly", _("One summary a week")),
             ("off", _("None: I check the site")),
         ],
         default="immediate",
     )
+    email_digests = models.BooleanField(_("six-monthly cohort digests"), default=True)
+    email_meeting_reminders = models.BooleanField(_("meeting reminders"), default=True)
+    email_enrolment_updates = models.BooleanField(
+        _("confirmations of what I did (enrolled, applied, withdrew)"), default=True
+    )
+    email_advice = models.BooleanField(_("advice requests and replies"), default=True)
     calendar_token = models.CharField(
         _("calendar feed token"), max_length=64, null=True, blank=True, unique=True,
         editable=False,

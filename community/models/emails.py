@@ -36,6 +36,8 @@ class OutgoingEmail(models.Model):
     # Security e-mails (sign-in codes, reset links) are hidden from staff and blanked
     # once sent, so a leaked admin session or database dump cannot replay them.
     sensitive = models.BooleanField(_("sensitive"), default=False)
+    # For e-mails a person can switch off: the one-click unsubscribe address (RFC 8058).
+    list_unsubscribe = models.CharField(max_length=500, blank=True)
     # One optional attachment (a meeting's .ics), kept as text.
     attachment_name = models.CharField(max_length=100, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)

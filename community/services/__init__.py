@@ -8,7 +8,11 @@ forums.py    spaces, topics, posts, reactions, moderation
 data.py      personal data: export and account deletion
 """
 
-from community.services.accounts import profile_update
+from community.services.accounts import (
+    email_preference_off,
+    email_preferences_update,
+    profile_update,
+)
 from community.services.data import account_delete, personal_data_export
 from community.services.emails import (
     SWEEP_GRACE,
@@ -84,6 +88,8 @@ __all__ = [
     "change_agent_nominate",
     "cohort_space_ensure",
     "email_deliver",
+    "email_preference_off",
+    "email_preferences_update",
     "email_queue",
     "email_sweep",
     "enqueue_after_commit",

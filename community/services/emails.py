@@ -20,6 +20,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.html import linebreaks
 
+from community import preferences
 from community.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -79,16 +80,29 @@ def email_queue(
     `body_text` are given ready-made (allauth's messages); a missing HTML body is made
     from the text in the shared layout. With `dedupe_key`, an e-mail already recorded
     under that key is returned instead of a second one. `attachment` is (name, text,
-    mimetype). Queues `community.email_deliver`.
+    mimetype). Returns None, recording nothing, when `user` switched this kind of e-mail
+    off (community.preferences); such e-mails carry an unsubscribe link and the RFC 8058
+    headers. Queues `community.email_deliver`.
     """
     now = now or timezone.now()
+    if user is not None and not preferences.wants(user, kind):
+        return None  # switched off by the person; essential kinds never are
     if dedupe_key:
         existing = OutgoingEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
             return existing
+    unsubscribe = ""
+    preference = preferences.preference_for(kind) if user is not None else None
+    if preference:
+        unsubscribe = preferences.unsubscribe_url(settings.SITE_URL, user, preference)
     if subject is None:
         language = getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
-        ctx = {"user": user, "SITE_URL": settings.SITE_URL, **(context or {})}
+        ctx = {
+            "user": user,
+            "SITE_URL": settings.SITE_URL,
+            "unsubscribe_url": unsubscribe,
+            **(context or {}),
+        }
         zone = getattr(user, "time_zone", None) or settings.TIME_ZONE
         # Dates in an e-mail read in the recipient's own language and time zone.
         with translation.override(language), timezone.override(zone):
@@ -108,6 +122,7 @@ def email_queue(
                 body_html=body_html,
                 sensitive=sensitive,
                 dedupe_key=dedupe_key,
+                list_unsubscribe=unsubscribe,
                 attachment_name=attachment[0] if attachment else "",
                 attachment_content=attachment[1] if attachment else "",
                 attachment_type=attachment[2] if attachment else "",
@@ -154,6 +169,11 @@ def email_deliver(*, email_id, now=None, due_only=False):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
     )
+    if email.list_unsubscribe:
+        message.extra_headers = {
+            "List-Unsubscribe": f"<{email.list_unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     message.attach_alternative(email.body_html, "text/html")
     if email.attachment_name:
         message.attach(email.attachment_name, email.attachment_content, email.attachment_type)

@@ -389,18 +389,24 @@ def forum_post_notify(*, post_id, now=None):
     return len(allowed)
 
 
-def forum_daily_send(*, now=None):
-    """One summary a day for people who chose it: the notifications not yet e-mailed."""
+def forum_daily_send(*, now=None, frequency="daily"):
+    """One summary a day (or a week) for people who chose it: the notifications not yet
+    e-mailed, once per person and period."""
     from community.models import User
 
     now = now or timezone.now()
-    day = timezone.localdate(now).isoformat()
+    today = timezone.localdate(now)
+    if frequency == "weekly":
+        year, week, _day = today.isocalendar()
+        period, lookback = f"{year}-W{week:02d}", timedelta(days=8)
+    else:
+        period, lookback = today.isoformat(), timedelta(days=2)
     sent = 0
     people = User.objects.filter(
-        forum_emails="daily",
+        forum_emails=frequency,
         is_active=True,
         notifications__emailed_at__isnull=True,
-        notifications__created_at__gte=now - timedelta(days=2),
+        notifications__created_at__gte=now - lookback,
     ).distinct()
     for person in people:
         pending = list(
@@ -415,7 +421,7 @@ def forum_daily_send(*, now=None):
             user=person,
             kind="community/forum_daily",
             context={"notifications": pending, "SITE_URL": settings.SITE_URL},
-            dedupe_key=f"forum-daily:{person.pk}:{day}",
+            dedupe_key=f"forum-{frequency}:{person.pk}:{period}",
             now=now,
         )
         person.notifications.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)

@@ -138,7 +138,6 @@ def test_member_edits_own_profile(member_client, member):
             "time_zone": "Europe/Paris",
             "preferred_language": "en",
             "visibility": "members",
-            "forum_emails": "immediate",
             "bio": "I like prototypes.",
             "expertise": "prototyping, user research",
         },
@@ -162,7 +161,6 @@ def test_profile_errors_are_explained_and_input_kept(member_client, member):
             "time_zone": "Europe/Paris",
             "preferred_language": "en",
             "visibility": "members",
-            "forum_emails": "immediate",
         },
     )
     assert response.status_code == 200
@@ -183,7 +181,6 @@ def test_profile_edit_only_changes_the_signed_in_person(member_client, member):
             "time_zone": "UTC",
             "preferred_language": "en",
             "visibility": "members",
-            "forum_emails": "immediate",
             "id": other.pk,
         },
     )
