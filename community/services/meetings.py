@@ -247,7 +247,7 @@ def _window():
 def reminders_send(*, now=None):
     """Sends every reminder that is due now, once. Returns counts for the log."""
     now = now or timezone.now()
-    counts = {"sent": 0, "skipped": 0, "already": 0}
+    counts = {"sent": 0, "skipped": 0, "already": 0, "opted_out": 0}
     longest = timedelta(days=60)
     meetings = Meeting.objects.filter(
         status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + longest
@@ -289,7 +289,7 @@ def _remind(meeting, user, offset, *, late, now):
                     user.pk,
                 )
                 return "skipped"
-            email_queue(
+            email = email_queue(
                 to=user.email,
                 user=user,
                 kind="community/meeting_reminder",
@@ -299,7 +299,9 @@ def _remind(meeting, user, offset, *, late, now):
             )
     except IntegrityError:
         return "already"
-    return "sent"
+    # The record stays either way, so a person who switched reminders off is not asked
+    # again at every run.
+    return "sent" if email is not None else "opted_out"
 
 
 def report_reminders_send(*, now=None):

@@ -148,7 +148,8 @@ def test_reminders_go_once_per_person_and_offset_even_when_run_twice(
     with django_capture_on_commit_callbacks(execute=True):
         first = services.reminders_send()
         second = services.reminders_send()
-    assert first == {"sent": 2, "skipped": 2, "already": 0}  # 1 day: sent; 7 days: missed
+    # 1 day: sent; 7 days: missed
+    assert first == {"sent": 2, "skipped": 2, "already": 0, "opted_out": 0}
     assert second["sent"] == 0
     reminders = [m for m in mailoutbox if m.subject.startswith("Reminder:")]
     assert sorted(m.to[0] for m in reminders) == sorted(p.email for p in people)
@@ -351,3 +352,13 @@ def test_account_deletion_gives_up_future_seats_and_export_lists_answers(client)
     assert queued.is_going
     assert Rsvp.objects.get(user=leaving).answer == "not_going"
     assert leaving.calendar_token is None
+
+
+def test_people_who_switched_reminders_off_get_none_and_are_counted_apart():
+    _meeting, people = going_meeting(timedelta(days=1, minutes=-10))
+    people[0].email_meeting_reminders = False
+    people[0].save()
+    counts = services.reminders_send()
+    assert counts["sent"] == 1 and counts["opted_out"] == 1
+    assert OutgoingEmail.objects.filter(kind="community/meeting_reminder").count() == 1
+    assert services.reminders_send()["already"] == 4
