@@ -137,14 +137,6 @@ class ActivityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def clean_happened_on(self):
-        from django.utils import timezone
-
-        day = self.cleaned_data["happened_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("Log what has happened, not what is planned."))
-        return day
-
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)

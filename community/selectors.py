@@ -380,20 +380,14 @@ def topic_list(*, space, user, kind=None, tag=None, best=False):
 
 
 def topic_get(*, pk, user):
-    from community.models import Topic
+    from community.models import Space, Topic
     from community.services.forums import readable_spaces_filter
 
     return (
-        Topic.objects.filter(pk=pk, space__in=_readable_space_ids(user, readable_spaces_filter))
+        Topic.objects.filter(pk=pk, space__in=Space.objects.filter(readable_spaces_filter(user)))
         .select_related("space", "author", "accepted_post", "related_offering", "related_toolkit")
         .first()
     )
-
-
-def _readable_space_ids(user, readable):
-    from community.models import Space
-
-    return Space.objects.filter(readable(user)).values("pk")
 
 
 def topic_posts(*, topic):

@@ -175,8 +175,7 @@ def change_agent(request):
     agent = selectors.change_agent_of(request.user)
     if agent is not None and agent.is_active:
         form = ActivityForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            services.spread_activity_save(agent=agent, by=request.user, data=form.cleaned_data)
+        if request.method == "POST" and form.is_valid() and _save_activity(agent, request, form):
             messages.success(request, _("Activity added to your spread log."))
             return redirect("community:spread-log")
         return render(
@@ -211,13 +210,27 @@ def activity_edit(request, pk):
     if agent is None or activity.change_agent_id != agent.pk:
         raise PermissionDenied
     form = ActivityForm(request.POST or None, instance=activity)
-    if request.method == "POST" and form.is_valid():
-        services.spread_activity_save(
-            agent=agent, by=request.user, data=form.cleaned_data, activity=activity
-        )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_activity(agent, request, form, activity)
+    ):
         messages.success(request, _("Activity updated."))
         return redirect("community:spread-log")
     return render(request, "community/activity_edit.html", {"form": form, "activity": activity})
+
+
+def _save_activity(agent, request, form, activity=None):
+    """Saves through the service; its refusals become form errors. True when saved."""
+    try:
+        services.spread_activity_save(
+            agent=agent, by=request.user, data=form.cleaned_data, activity=activity
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    return True
 
 
 def reach(request):

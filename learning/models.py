@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from learning.querysets import ACTIVE as ACTIVE_STATUSES
+from learning.querysets import SEATED as SEATED_STATUSES
 from learning.querysets import EnrolmentQuerySet, OfferingQuerySet, ProgrammeQuerySet
 
 
@@ -315,9 +317,9 @@ class Enrolment(models.Model):
         DECLINED = "declined", _("Declined")
 
     # A person holds at most one of these per target at a time.
-    ACTIVE = (Status.APPLIED, Status.WAITLISTED, Status.CONFIRMED, Status.COMPLETED)
+    ACTIVE = tuple(ACTIVE_STATUSES)
     # These take a seat.
-    SEATED = (Status.CONFIRMED, Status.COMPLETED)
+    SEATED = tuple(SEATED_STATUSES)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -389,13 +391,13 @@ class Enrolment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "offering"],
-                condition=Q(status__in=["applied", "waitlisted", "confirmed", "completed"]),
+                condition=Q(status__in=list(ACTIVE_STATUSES)),
                 name="enrolment_one_active_per_offering",
                 violation_error_message=_("You already have a place or application here."),
             ),
             models.UniqueConstraint(
                 fields=["user", "programme"],
-                condition=Q(status__in=["applied", "waitlisted", "confirmed", "completed"]),
+                condition=Q(status__in=list(ACTIVE_STATUSES)),
                 name="enrolment_one_active_per_programme",
                 violation_error_message=_("You already have a place or application here."),
             ),

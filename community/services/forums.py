@@ -59,6 +59,31 @@ def readable_spaces_filter(user):
     return allowed
 
 
+def readers_among(space, user_ids):
+    """The active people among `user_ids` who may read `space`, in one query (the same
+    rules as readable_spaces_filter, seen from the space's side)."""
+    from community.models import User
+    from community.roles import LAB_STAFF_GROUP
+
+    people = User.objects.filter(pk__in=list(user_ids), is_active=True)
+    if space.audience == Space.Audience.MEMBERS:
+        return list(people)
+    allowed = Q(is_staff=True) & (Q(is_superuser=True) | Q(groups__name=LAB_STAFF_GROUP))
+    if space.audience == Space.Audience.ALUMNI:
+        allowed |= Q(alumnus_since__isnull=False)
+    else:
+        active = apps.get_model("learning", "Enrolment").objects.active()
+        groups = Q(pk__in=[])
+        if space.cohort_id:
+            groups |= Q(cohort_id=space.cohort_id)
+        if space.programme_id:
+            groups |= Q(programme_id=space.programme_id) | Q(
+                offering__programme_id=space.programme_id
+            )
+        allowed |= Q(pk__in=active.filter(groups).values("user"))
+    return list(people.filter(allowed).distinct())
+
+
 def can_read(space, user):
     if not user.is_authenticated:
         return False
@@ -367,8 +392,7 @@ def forum_post_notify(*, post_id, now=None):
         for user_id in User.objects.filter(handle__in=handles).values_list("pk", flat=True):
             kinds[user_id] = Notification.Kind.MENTION
     kinds.pop(post.author_id, None)
-    readers = User.objects.filter(pk__in=kinds, is_active=True)
-    allowed = [u for u in readers if can_read(topic.space, u)]
+    allowed = readers_among(topic.space, kinds)
     Notification.objects.bulk_create(
         [Notification(user=u, kind=kinds[u.pk], post=post, created_at=now) for u in allowed],
         ignore_conflicts=True,

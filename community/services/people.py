@@ -80,9 +80,12 @@ def change_agent_decide(*, agent, approve, by):
 @transaction.atomic
 def spread_activity_save(*, agent, by, data, activity=None):
     """Adds or edits an entry of the spread log. Only the change agent writes their log;
-    an edit clears a previous verification. Raises PermissionDenied otherwise."""
+    an edit clears a previous verification. Raises PermissionDenied otherwise, and
+    ValidationError for a date in the future."""
     if agent.user_id != by.pk or not agent.is_active:
         raise PermissionDenied(_("Only an active change agent can write their spread log."))
+    if data["happened_on"] > timezone.localdate():
+        raise ValidationError({"happened_on": _("Log what has happened, not what is planned.")})
     if activity is None:
         activity = SpreadActivity(change_agent=agent)
     elif activity.change_agent_id != agent.pk:

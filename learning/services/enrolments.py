@@ -75,10 +75,11 @@ def waitlist_position(enrolment):
     return ahead.count() + 1
 
 
-def _record(enrolment, *, to, by, reason="", now):
+def _record(enrolment, *, to, by, now, reason="", new=False):
+    """The audit entry for a change to `to` (from nothing when the enrolment is `new`)."""
     EnrolmentStatusChange.objects.create(
         enrolment=enrolment,
-        from_status=enrolment.status if enrolment.pk else "",
+        from_status="" if new else enrolment.status,
         to_status=to,
         changed_by=by,
         changed_at=now,
@@ -194,9 +195,7 @@ def enrolment_create(
         raise EnrolmentRefused(
             _("You already have a place or an application for “%(title)s”.") % {"title": target}
         ) from exc
-    EnrolmentStatusChange.objects.create(
-        enrolment=enrolment, from_status="", to_status=status, changed_by=by or user, changed_at=now
-    )
+    _record(enrolment, to=status, by=by or user, now=now, new=True)
     if status == Status.CONFIRMED:
         _email(enrolment, "confirmed")
     elif status == Status.WAITLISTED:
@@ -397,13 +396,7 @@ def enrolment_place(*, user, target, by, cohort=None, now=None):
         decided_at=now,
         **{"offering" if isinstance(target, Offering) else "programme": target},
     )
-    EnrolmentStatusChange.objects.create(
-        enrolment=enrolment,
-        from_status="",
-        to_status=Status.CONFIRMED,
-        changed_by=by,
-        changed_at=now,
-        reason=_("Added to cohort %(c)s") % {"c": cohort} if cohort else "",
-    )
+    reason = _("Added to cohort %(c)s") % {"c": cohort} if cohort else ""
+    _record(enrolment, to=Status.CONFIRMED, by=by, now=now, reason=reason, new=True)
     _email(enrolment, "confirmed")
     return enrolment, "enrolled"
