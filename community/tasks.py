@@ -18,6 +18,12 @@ def email_deliver(self, email_id):
     return result
 
 
+@shared_task(name="community.email_deliver_batch")
+def email_deliver_batch(email_ids):
+    # No retry here: failed ones are pending again and the sweep retries them one by one.
+    return services.email_deliver_batch(email_ids=email_ids)
+
+
 @shared_task(name="community.email_sweep")
 def email_sweep():
     results = services.email_sweep()

@@ -17,7 +17,9 @@ from community.services.data import account_delete, personal_data_export
 from community.services.emails import (
     SWEEP_GRACE,
     email_deliver,
+    email_deliver_batch,
     email_queue,
+    email_queue_bulk,
     email_sweep,
     enqueue_after_commit,
 )
@@ -88,9 +90,11 @@ __all__ = [
     "change_agent_nominate",
     "cohort_space_ensure",
     "email_deliver",
+    "email_deliver_batch",
     "email_preference_off",
     "email_preferences_update",
     "email_queue",
+    "email_queue_bulk",
     "email_sweep",
     "enqueue_after_commit",
     "flag_create",

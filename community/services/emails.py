@@ -8,11 +8,12 @@ send one record twice; a record stuck in `sending` after a crash is sent again b
 sweep (at most one duplicate, never a loss).
 """
 
+import contextlib
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template import Context
@@ -140,6 +141,66 @@ def email_queue(
     return email
 
 
+# Deliveries are handed to Celery in batches this size: one SMTP connection and a
+# handful of queries each, short enough that a claimed batch is sent well within
+# OUTBOX_SENDING_TIMEOUT even on a slow relay.
+DELIVERY_BATCH = 50
+
+
+def email_queue_bulk(*, kind, recipients, render, dedupe_prefix, now=None):
+    """Records one e-mail of `kind` per person in `recipients` and queues their delivery.
+
+    For fan-outs (digests): a constant number of queries however many people. `render(
+    person, unsubscribe_url)` returns (subject, text, html) without touching the database.
+    People who switched `kind` off are left out; each e-mail's dedupe key is
+    `<dedupe_prefix>:<person id>`, and a key already recorded is kept, not doubled (so a
+    rerun or a second worker adds nothing). Returns {person id: e-mail id} for every
+    recipient who has an e-mail under its key, new or old. Queues
+    `community.email_deliver_batch` after commit, DELIVERY_BATCH e-mails per task.
+    """
+    now = now or timezone.now()
+    preference = preferences.preference_for(kind)
+    rows = []
+    for person in recipients:
+        if not preferences.wants(person, kind):
+            continue
+        unsubscribe = (
+            preferences.unsubscribe_url(settings.SITE_URL, person, preference) if preference else ""
+        )
+        subject, text, html = render(person, unsubscribe)
+        rows.append(
+            OutgoingEmail(
+                to=person.email,
+                user_id=person.pk,
+                kind=kind,
+                subject=" ".join(subject.split())[:255],
+                body_text=text,
+                body_html=html,
+                dedupe_key=f"{dedupe_prefix}:{person.pk}",
+                list_unsubscribe=unsubscribe,
+                created_at=now,
+                next_attempt_at=now + SWEEP_GRACE,
+            )
+        )
+    if not rows:
+        return {}
+    with transaction.atomic():
+        OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+        recorded = list(
+            OutgoingEmail.objects.filter(
+                dedupe_key__in=[row.dedupe_key for row in rows]
+            ).values_list("user_id", "pk", "created_at")
+        )
+    from community.tasks import email_deliver_batch
+
+    # Only what this call recorded is handed on; older ones already have their tasks (and
+    # the sweep delivers anything whose task was lost).
+    fresh = sorted(pk for _user, pk, created_at in recorded if created_at == now)
+    for start in range(0, len(fresh), DELIVERY_BATCH):
+        enqueue_after_commit(email_deliver_batch, fresh[start : start + DELIVERY_BATCH])
+    return {user_id: pk for user_id, pk, _created_at in recorded}
+
+
 def _claim(email_id, *, now, due_only=False):
     """Moves a pending record to `sending`; True only for the one caller that did it."""
     q = Q(pk=email_id, status=OutgoingEmail.Status.PENDING)
@@ -152,6 +213,47 @@ def _claim(email_id, *, now, due_only=False):
     )
 
 
+def _message(email, connection=None):
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        connection=connection,
+    )
+    if email.list_unsubscribe:
+        message.extra_headers = {
+            "List-Unsubscribe": f"<{email.list_unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message.attach_alternative(email.body_html, "text/html")
+    if email.attachment_name:
+        message.attach(email.attachment_name, email.attachment_content, email.attachment_type)
+    return message
+
+
+def _send_claimed(email, *, now, connection=None):
+    """Sends a record this caller claimed and records the outcome at once, so a crash
+    can leave at most this one message sent but not marked."""
+    try:
+        _message(email, connection).send()
+    except Exception as exc:  # SMTP errors, timeouts, refused connections
+        failed = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        backoff = timedelta(seconds=min(30 * 2 ** (email.attempts - 1), 6 * 3600))
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.FAILED if failed else OutgoingEmail.Status.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=now + backoff,
+        )
+        logger.warning("E-mail %s attempt %s failed: %s", email.pk, email.attempts, exc)
+        return "failed" if failed else "retry"
+    sent = {"status": OutgoingEmail.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if email.sensitive:
+        sent.update(body_text="", body_html="")
+    OutgoingEmail.objects.filter(pk=email.pk).update(**sent)
+    return "sent"
+
+
 def email_deliver(*, email_id, now=None, due_only=False):
     """Sends one recorded e-mail if this caller wins the claim.
 
@@ -162,38 +264,44 @@ def email_deliver(*, email_id, now=None, due_only=False):
     now = now or timezone.now()
     if not _claim(email_id, now=now, due_only=due_only):
         return "skipped"
-    email = OutgoingEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
-    )
-    if email.list_unsubscribe:
-        message.extra_headers = {
-            "List-Unsubscribe": f"<{email.list_unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-    message.attach_alternative(email.body_html, "text/html")
-    if email.attachment_name:
-        message.attach(email.attachment_name, email.attachment_content, email.attachment_type)
-    try:
-        message.send()
-    except Exception as exc:  # SMTP errors, timeouts, refused connections
-        failed = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        backoff = timedelta(seconds=min(30 * 2 ** (email.attempts - 1), 6 * 3600))
-        OutgoingEmail.objects.filter(pk=email_id).update(
-            status=OutgoingEmail.Status.FAILED if failed else OutgoingEmail.Status.PENDING,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=now + backoff,
+    return _send_claimed(OutgoingEmail.objects.get(pk=email_id), now=now)
+
+
+def email_deliver_batch(*, email_ids, now=None):
+    """Sends the pending e-mails among `email_ids` over one SMTP connection.
+
+    The batch is claimed in one transaction (rows another worker holds are skipped), and
+    each e-mail is marked sent as soon as the server took it: a crash mid-batch leaves
+    the unsent ones in `sending` for the sweep and at most one sent but unmarked.
+    Failures go back to pending with a back-off. Returns counts by outcome.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=email_ids, status=OutgoingEmail.Status.PENDING)
+            .values_list("pk", flat=True)
         )
-        logger.warning("E-mail %s attempt %s failed: %s", email_id, email.attempts, exc)
-        return "failed" if failed else "retry"
-    sent = {"status": OutgoingEmail.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
-    if email.sensitive:
-        sent.update(body_text="", body_html="")
-    OutgoingEmail.objects.filter(pk=email_id).update(**sent)
-    return "sent"
+        OutgoingEmail.objects.filter(pk__in=claimed).update(
+            status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    results = {"sent": 0, "retry": 0, "failed": 0, "skipped": len(email_ids) - len(claimed)}
+    if not claimed:
+        return results
+    connection = get_connection()
+    try:
+        # Kept open for the batch. If it cannot open, the first send meets the same error
+        # and records it as a retry.
+        with contextlib.suppress(Exception):
+            connection.open()
+        for email in OutgoingEmail.objects.filter(pk__in=claimed).order_by("pk"):
+            outcome = _send_claimed(email, now=now, connection=connection)
+            results[outcome] += 1
+            if outcome != "sent":
+                connection.close()  # a broken SMTP session is reopened for the next one
+    finally:
+        connection.close()
+    return results
 
 
 def email_sweep(*, now=None, limit=500):

@@ -215,3 +215,85 @@ def test_sign_up_succeeds_quickly_while_the_broker_is_down(
     assert response.status_code == 302
     assert elapsed < 1.0, f"sign-up's e-mail hand-off took {elapsed:.2f}s with the broker down"
     assert OutgoingEmail.objects.get(to="during.outage@example.gov").status == "pending"
+
+
+# --- Fan-outs: recorded in bulk, delivered in batches -----------------------------------------
+
+
+def bulk(people, **kwargs):
+    def render(person, unsubscribe_url):
+        return "Digest", f"Hello {person.display_name}\n{unsubscribe_url}", "<p>Hello</p>"
+
+    kwargs.setdefault("kind", "learning/digest")
+    return services.email_queue_bulk(
+        recipients=people, render=render, dedupe_prefix="test", **kwargs
+    )
+
+
+def test_bulk_queue_records_once_per_person_and_skips_those_who_opted_out(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from tests import factories
+
+    keen = [factories.user() for _ in range(3)]
+    off = factories.user(email_digests=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = bulk([*keen, off])
+    assert set(first) == {p.pk for p in keen}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = bulk([*keen, off])
+    assert again == first and callbacks == []  # nothing new, nothing queued again
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in keen)
+    assert all("List-Unsubscribe" in m.extra_headers for m in mailoutbox)
+
+
+def test_an_essential_kind_ignores_preferences_in_bulk_too():
+    from tests import factories
+
+    person = factories.user(email_digests=False, email_enrolment_updates=False)
+    assert set(bulk([person], kind="learning/cohort_message")) == {person.pk}
+    email = OutgoingEmail.objects.get()
+    assert email.list_unsubscribe == ""  # essential: no unsubscribe
+
+
+def test_batch_delivery_retries_a_temporary_smtp_failure_without_sending_twice(
+    monkeypatch, mailoutbox
+):
+    from smtplib import SMTPServerDisconnected
+
+    from tests import factories
+
+    people = [factories.user() for _ in range(4)]
+    ids = sorted(bulk(people).values())
+    real_send = mail.EmailMultiAlternatives.send
+    calls = {"n": 0}
+
+    def flaky(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SMTPServerDisconnected("421 try again later")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", flaky)
+    now = timezone.now()
+    assert services.email_deliver_batch(email_ids=ids, now=now) == {
+        "sent": 3,
+        "retry": 1,
+        "failed": 0,
+        "skipped": 0,
+    }
+    # The task run again (redelivered): the sent ones are skipped, the failed one goes.
+    assert services.email_deliver_batch(email_ids=ids, now=now)["sent"] == 1
+    assert len(mailoutbox) == 4
+    assert services.email_sweep(now=now + timedelta(hours=7))["sent"] == 0
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
+
+
+def test_batch_delivery_skips_what_another_worker_claimed(mailoutbox):
+    from tests import factories
+
+    ids = sorted(bulk([factories.user() for _ in range(3)]).values())
+    OutgoingEmail.objects.filter(pk=ids[0]).update(status=OutgoingEmail.Status.SENDING)
+    result = services.email_deliver_batch(email_ids=ids)
+    assert (result["sent"], result["skipped"]) == (2, 1)
+    assert len(mailoutbox) == 2
