@@ -1,16 +1,24 @@
 // Accessibility fixes for Django's admin widgets (checked with axe in tests/browser).
 "use strict";
-window.addEventListener("load", function () {
+(function () {
   // select2 (Django's autocomplete) renders the current value in a span with
-  // role="textbox" but no name: name it after the field's label.
-  document.querySelectorAll('.select2-selection__rendered[role="textbox"]').forEach(function (span) {
-    var match = /^select2-(.+)-container$/.exec(span.id);
-    var label = match && document.querySelector('label[for="' + match[1] + '"]');
-    if (label) {
-      span.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
-    }
+  // role="textbox" but no name: name it after the field's label. select2 may build its
+  // widgets after the page's load event, so new ones are watched for as well.
+  function nameSelect2() {
+    document.querySelectorAll('.select2-selection__rendered[role="textbox"]:not([aria-label])').forEach(function (span) {
+      var match = /^select2-(.+)-container$/.exec(span.id);
+      var label = match && document.querySelector('label[for="' + match[1] + '"]');
+      if (label) {
+        span.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
+      }
+    });
+  }
+  window.addEventListener("load", function () {
+    nameSelect2();
+    new MutationObserver(nameSelect2).observe(document.body, { childList: true, subtree: true });
   });
-});
+  document.addEventListener("DOMContentLoaded", nameSelect2);
+})();
 
 window.addEventListener("load", function () {
   // Django's split date/time widget labels the pair, not each input: name each one.
