@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 # preference name -> (label, User field, e-mail kinds it covers)
 PREFERENCES = {
-    "digests": (_("Six-monthly cohort digests"), "email_digests", {"community/digest"}),
+    "digests": (_("Six-monthly cohort digests"), "email_digests", {"learning/digest"}),
     "meeting_reminders": (
         _("Meeting reminders"),
         "email_meeting_reminders",

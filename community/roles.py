@@ -43,6 +43,7 @@ LAB_STAFF_PERMISSIONS = {
         "attendance": ("view", "add", "change"),
         "cohortinvitation": ("view",),
         "cohortmessage": ("view",),
+        "cohortdigest": ("view",),
     },
     "toolkits": {
         "toolkit": ("view", "add", "change"),

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,9 +16,10 @@ from django.utils.translation import ngettext
 
 from community.models import User
 from community.services import cohort_space_ensure
-from learning import exports, services
+from learning import digests, exports, services
 from learning.models import (
     Cohort,
+    CohortDigest,
     CohortInvitation,
     CohortMessage,
     Enrolment,
@@ -475,7 +477,7 @@ class MessageForm(forms.Form):
 class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "name", "target_title", "starts_on", "ends_on", "applied", "waitlisted", "confirmed",
-        "completed", "left", "leads",
+        "completed", "left", "leads", "next_digest",
     ]  # fmt: skip
     list_select_related = ["offering", "programme"]
     list_filter = [
@@ -488,11 +490,12 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["name", "offering__title", "programme__title"]
     autocomplete_fields = ["offering", "programme", "lead_staff"]
     date_hierarchy = "starts_on"
-    fields = [
-        "name", "offering", "programme", "starts_on", "ends_on", "lead_staff", "participants",
-        "history",
-    ]  # fmt: skip
-    readonly_fields = ["participants", "history"]
+    fieldsets = [
+        (None, {"fields": ["name", "offering", "programme", "starts_on", "ends_on", "lead_staff"]}),
+        (_("Digests"), {"fields": ["digests_on", "digest_months", "digest_status"]}),
+        (None, {"fields": ["participants", "history"]}),
+    ]
+    readonly_fields = ["participants", "history", "digest_status"]
     actions = ["mark_completed"]
 
     def get_queryset(self, request):
@@ -540,6 +543,40 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description=_("lead staff"))
     def leads(self, obj):
         return ", ".join(person.display_name for person in obj.lead_staff.all()) or "—"
+
+    @admin.display(description=_("next digest"), ordering="digest_next_on")
+    def next_digest(self, obj):
+        if not obj.digests_on:
+            return _("off")
+        return obj.digest_next_on or "—"
+
+    @admin.display(description=_("schedule"))
+    def digest_status(self, obj):
+        if obj.pk is None:
+            return _("The first digest is due %(months)s months after the start.") % {
+                "months": obj.digest_months
+            }
+        if not obj.digests_on:
+            next_part = _("Digests are off for this cohort.")
+        else:
+            next_part = _("Next digest due on %(date)s.") % {"date": obj.digest_next_on or "—"}
+        last = obj.digests.order_by("-started_at").first()
+        if last is None:
+            last_part = _("None sent yet.")
+        elif last.empty:
+            last_part = _("Last: %(date)s, nothing to say, not sent.") % {"date": last.period_end}
+        else:
+            last_part = _("Last: %(date)s, to %(n)s members.") % {
+                "date": last.period_end,
+                "n": last.members - last.opted_out,
+            }
+        return format_html(
+            '{} {} <a href="{}">{}</a>',
+            next_part,
+            last_part,
+            reverse("admin:learning_cohort_digest", args=[obj.pk]),
+            _("Preview or send now"),
+        )
 
     @admin.display(description=_("participants"))
     def participants(self, obj):
@@ -613,6 +650,8 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
         if not change:
             # Every cohort gets its private forum space when it is created.
             cohort_space_ensure(cohort=obj)
+        # The start, the cadence or the switch may have changed: recompute the next date.
+        services.digest_schedule(cohort=obj)
 
     @admin.action(description=_("Mark confirmed participants completed"), permissions=["change"])
     def mark_completed(self, request, queryset):
@@ -635,6 +674,8 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
             view(self.invite_view, "invite"),
             view(self.export_view, "export"),
             view(self.message_view, "message"),
+            view(self.digest_view, "digest"),
+            view(self.digest_html_view, "digest_html"),
             *super().get_urls(),
         ]
 
@@ -719,6 +760,86 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
             form=form,
             recipients=recipients,
         )
+
+    def _digest_preview(self, request, cohort):
+        now = timezone.now()
+        last = cohort.digests.order_by("-covers_to").first()
+        since = last.covers_to if last else digests.start_of_day(cohort.digest_anchor)
+        content = digests.digest_content(cohort=cohort, since=since, until=now)
+        subject, text, html = digests.digest_render_one(
+            cohort=cohort,
+            content=content,
+            covers_from=since,
+            covers_to=now,
+            person=request.user,
+        )
+        return since, content, subject, text, html
+
+    def digest_view(self, request, pk):
+        """Preview of the digest as it would go out now, and "send it now"."""
+        cohort = self._cohort_or_deny(request, pk, change=request.method == "POST")
+        if request.method == "POST":
+            try:
+                digest = services.cohort_digest_send_now(cohort=cohort, by=request.user)
+            except services.DigestRefused as refusal:
+                self.message_user(request, refusal.message, messages.WARNING)
+            else:
+                n = digest.members - digest.opted_out
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The digest is being sent to %(n)d member.",
+                        "The digest is being sent to %(n)d members.",
+                        n,
+                    )
+                    % {"n": n},
+                    messages.SUCCESS,
+                )
+            return redirect(reverse("admin:learning_cohort_change", args=[cohort.pk]))
+        since, content, subject, text, _html = self._digest_preview(request, cohort)
+        everyone = digests.members(cohort)
+        return self._page(
+            request,
+            cohort,
+            "digest.html",
+            title=_("Digest preview"),
+            since=since,
+            subject=subject,
+            text=text,
+            empty=not content["sections"],
+            members=everyone.count(),
+            opted_out=everyone.filter(email_digests=False).count(),
+            sent=cohort.digests.order_by("-started_at")[:20],
+            can_send=self.has_change_permission(request, cohort),
+        )
+
+    def digest_html_view(self, request, pk):
+        """The HTML e-mail itself, addressed to the viewer, to open in a tab."""
+        cohort = self._cohort_or_deny(request, pk, change=False)
+        html = self._digest_preview(request, cohort)[4]
+        return HttpResponse(html)
+
+
+@admin.register(CohortDigest)
+class CohortDigestAdmin(admin.ModelAdmin):
+    list_display = [
+        "cohort", "period_end", "started_at", "started_by", "members", "opted_out", "empty",
+        "finished_at",
+    ]  # fmt: skip
+    list_filter = ["empty", ("cohort", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["cohort", "started_by"]
+    search_fields = ["cohort__name"]
+    date_hierarchy = "started_at"
+    exclude = ["content"]
+
+    def has_add_permission(self, request):
+        return False  # started by the schedule or "send now" on the cohort
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CohortInvitation)

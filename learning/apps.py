@@ -20,9 +20,10 @@ class LearningConfig(AppConfig):
         from allauth.account.signals import user_logged_in, user_signed_up
 
         from community import data_rights
-        from learning import data
+        from learning import data, digests  # noqa: F401 - digests registers its sections
 
         data_rights.register_exporter("learning", data.export)
+        data_rights.register_exporter("cohort_digests", data.export_digests)
         data_rights.register_eraser(data.erase)
         user_signed_up.connect(_accept_pending_invitation, dispatch_uid="learning.invite.signup")
         user_logged_in.connect(_accept_pending_invitation, dispatch_uid="learning.invite.login")

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from learning.models import Enrolment
+from learning.models import DigestRecord, Enrolment
 from learning.services import EnrolmentRefused, enrolment_withdraw
 
 
@@ -20,6 +20,20 @@ def export(user):
             "created_at": e.created_at.isoformat(),
         }
         for e in rows.order_by("created_at")
+    ]
+
+
+def export_digests(user):
+    rows = DigestRecord.objects.filter(user=user).select_related("cohort", "email")
+    return [
+        {
+            "cohort": record.cohort.name,
+            "period_ends": record.period_end.isoformat(),
+            "sent_at": record.email.sent_at.isoformat()
+            if record.email and record.email.sent_at
+            else None,
+        }
+        for record in rows.order_by("period_end")
     ]
 
 

@@ -148,11 +148,16 @@ ENROLMENTS = [
     ("dev-patel", "design-thinking-for-policy-teams", "confirmed", "Design thinking, Paris"),
     ("eva-lindqvist", "la-transfo", "applied", None),
     ("farid-haddad", "experiolab-innovation-team-placement", "completed", None),
+    # The spring cohort started over six months ago: its first digest is due, so `make run`
+    # shows one going out within a minute.
+    ("grace-okafor", "la-transfo", "completed", "La Transfo 2026 spring"),
+    ("hugo-lefevre", "la-transfo", "completed", "La Transfo 2026 spring"),
+    ("ines-moreau", "la-transfo", "completed", "La Transfo 2026 spring"),
 ]
 
 COHORTS = [
     ("La Transfo 2026 autumn", None, "la-transfo", 20, 380),
-    ("La Transfo 2026 spring", None, "la-transfo", -180, 185),
+    ("La Transfo 2026 spring", None, "la-transfo", -190, -10),
     ("User research, autumn", "introduction-to-user-research", None, 10, 10),
     ("Design thinking, Paris", "design-thinking-for-policy-teams", None, 14, 15),
 ]

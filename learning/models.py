@@ -7,6 +7,7 @@ and secondments. Toolkits, the fourth, are in the `toolkits` app.
 from datetime import datetime, time
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -283,11 +284,28 @@ class Cohort(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("lead staff"), blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Six-monthly digests (learning.services.digests): due every `digest_months` counted
+    # from the start; `digest_next_on` is kept by the services, never typed in.
+    digests_on = models.BooleanField(
+        _("send digests"),
+        default=True,
+        help_text=_("A digest of what the cohort and the community did, by e-mail."),
+    )
+    digest_months = models.PositiveSmallIntegerField(
+        _("digest every (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Counted from the cohort’s start."),
+    )
+    digest_next_on = models.DateField(_("next digest"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
         ordering = ["-starts_on", "name"]
+        indexes = [
+            models.Index(fields=["digests_on", "digest_next_on"], name="cohort_digest_due_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(offering__isnull=False, programme__isnull=True)
@@ -303,6 +321,11 @@ class Cohort(models.Model):
     @property
     def target(self):
         return self.offering or self.programme
+
+    @property
+    def digest_anchor(self):
+        """The date digests are counted from: the start, or the creation if undated."""
+        return self.starts_on or timezone.localdate(self.created_at)
 
 
 class Enrolment(models.Model):
@@ -541,3 +564,69 @@ class CohortMessage(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class CohortDigest(models.Model):
+    """One digest of a cohort for one period: what it covered and how sending went."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="digests")
+    # The day the period ends (the due date, or the day staff sent one by hand); with the
+    # cohort it names the period.
+    period_end = models.DateField(_("period ends"))
+    covers_from = models.DateTimeField(_("covers from"))
+    covers_to = models.DateTimeField(_("covers until"))
+    # What the digest says, frozen when it starts, so every chunk sends the same thing.
+    content = models.JSONField(default=dict, blank=True)
+    empty = models.BooleanField(_("nothing to say (not sent)"), default=False)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent now by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    members = models.PositiveIntegerField(_("members"), default=0)
+    opted_out = models.PositiveIntegerField(_("switched digests off"), default=0)
+    finished_at = models.DateTimeField(_("all queued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort digest")
+        verbose_name_plural = _("cohort digests")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "period_end"], name="digest_one_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.cohort} – {self.period_end:%Y-%m-%d}"
+
+
+class DigestRecord(models.Model):
+    """Proof that one person was given one cohort's digest for one period: never twice."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    period_end = models.DateField(_("period ends"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="digest_records",
+    )
+    email = models.ForeignKey(
+        "community.OutgoingEmail", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest record")
+        verbose_name_plural = _("digest records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "period_end", "user"], name="digest_once_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} – {self.cohort_id} – {self.period_end:%Y-%m-%d}"

@@ -14,6 +14,21 @@ class ToolkitsConfig(AppConfig):
 
         registry.register(toolkit_source)
 
+        from toolkits import digest
+
+        for key, position, build in [
+            ("toolkits_used", 25, digest.toolkits_used),
+            ("new_toolkits", 55, digest.new_toolkits),
+        ]:
+            registry.register_digest_section(
+                registry.DigestSection(
+                    key=key,
+                    position=position,
+                    build=build,
+                    template=f"emails/toolkits/digest/{key}",
+                )
+            )
+
         from community import data_rights
         from toolkits import data
 

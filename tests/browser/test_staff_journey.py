@@ -1,8 +1,11 @@
-"""Lab staff confirm an application, complete a cohort and export it in the admin; the
-member then sees themselves as an alumna on their profile."""
+"""Lab staff confirm an application, complete a cohort, export it and send its digest in
+the admin; the member then sees themselves as an alumna on their profile, and stops
+digests from the e-mail's link."""
 
 import pytest
+from django.conf import settings
 
+from community.models import OutgoingEmail
 from learning import services
 from learning.models import Cohort, Enrolment
 from tests import factories
@@ -68,6 +71,16 @@ def test_staff_confirm_complete_export_and_the_member_is_alumna(page):
     assert "Max Member" in exported and "Completed" in exported
     assert Enrolment.objects.get(pk=enrolment.pk).status == "completed"
 
+    # The cohort's digest: previewed, then sent now (the new alumna makes it worth sending).
+    page.get_by_role("link", name="Digest", exact=True).click()
+    page.get_by_text("Welcome to the new alumni").wait_for()
+    page.check()
+    page.get_by_role("button", name="Send it now to the cohort").click()
+    page.get_by_text("The digest is being sent to 1 member.").wait_for()
+    page.check()
+    digest = OutgoingEmail.objects.get(kind="learning/digest")
+    assert digest.to == "member@demo.innolab.test"
+
     # The CSP lets django-celery-beat's schedule form work (our static script, no inline).
     page.goto("/admin/django_celery_beat/periodictask/")
     page.get_by_role("link", name="Deliver pending e-mails (outbox sweep)").click()
@@ -81,3 +94,14 @@ def test_staff_confirm_complete_export_and_the_member_is_alumna(page):
     page.get_by_role("heading", name="Alumni of").wait_for()
     page.get_by_role("link", name="Facilitating co-design workshops").wait_for()
     page.check()
+
+    # The digest's "stop" link works without logging in, and asks before it acts.
+    log_out(page)
+    page.goto(digest.list_unsubscribe.removeprefix(settings.SITE_URL))
+    page.get_by_role("heading", name="Stop these e-mails?").wait_for()
+    page.check()
+    page.get_by_role("button", name="Yes, stop them").click()
+    page.get_by_role("heading", name="Done").wait_for()
+    page.check()
+    member.refresh_from_db()
+    assert member.email_digests is False

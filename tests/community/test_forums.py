@@ -83,7 +83,8 @@ def test_forums_need_login(client):
 def test_every_cohort_gets_a_private_space_from_the_admin(staff_client):
     offering = factories.offering()
     staff_client.post(
-        reverse("admin:learning_cohort_add"), {"name": "Autumn 2027", "offering": offering.pk}
+        reverse("admin:learning_cohort_add"),
+        {"name": "Autumn 2027", "offering": offering.pk, "digest_months": 6},
     )
     cohort = Cohort.objects.get(name="Autumn 2027")
     assert Space.objects.get(cohort=cohort).audience == "private"

@@ -25,7 +25,7 @@ def send(user, kind, context=None):
         ("email_enrolment_updates", False, "learning/confirmed"),
         ("email_advice", False, "community/advice_request"),
         ("forum_emails", "off", "community/forum_post"),
-        ("email_digests", False, "community/digest"),
+        ("email_digests", False, "learning/digest"),
     ],
 )
 def test_each_preference_switches_its_emails_off(field, off, kind):
