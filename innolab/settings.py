@@ -283,6 +283,9 @@ else:
         "store_processed": False,
         # Exchange tables; kombu's default is ./control in whatever the current folder is.
         "control_folder": str(_broker_dir / "control"),
+        # The worker looks for new files this often (kombu's default, 1 s, takes a
+        # message a second at best: the demo's first e-mails would queue for minutes).
+        "polling_interval": 0.1,
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
