@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format seed migrate clean var
+.PHONY: run test lint format seed migrate clean var bench
 
 # Re-install when a requirements file changes; create the venv when missing.
 $(BIN)/python:
@@ -48,6 +48,11 @@ test: $(VENV)/.installed-dev var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: our pages against references on PostgreSQL, not part of test (bench/README.md)
+bench: $(VENV)/.installed-dev var
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,53 @@
+"""An open-loop HTTP client: requests go out at a fixed rate whatever the server does,
+and each latency is measured from the request's *scheduled* send time, so time spent
+queueing (on our side or the server's) counts. wrk has no fixed-rate mode.
+
+Gunicorn's sync workers close every connection, so each request opens its own.
+"""
+
+import asyncio
+import time
+
+
+async def _one(host, port, request, scheduled, results):
+    delay = scheduled - time.perf_counter()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    try:
+        reader, writer = await asyncio.open_connection(host, port)
+        writer.write(request)
+        await writer.drain()
+        data = await reader.read()  # the server closes the connection after the response
+        writer.close()
+        ok = data.startswith(b"HTTP/1.1 200") or data.startswith(b"HTTP/1.0 200")
+    except OSError:
+        ok = False
+    results.append((time.perf_counter() - scheduled, ok))
+
+
+async def _run(host, port, path, rate, seconds, cookie):
+    headers = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
+    if cookie:
+        headers.append(f"Cookie: {cookie}")
+    request = ("\r\n".join(headers) + "\r\n\r\n").encode()
+    results = []
+    start = time.perf_counter() + 0.05
+    count = int(rate * seconds)
+    await asyncio.gather(
+        *(_one(host, port, request, start + i / rate, results) for i in range(count))
+    )
+    return results
+
+
+def fixed_rate(host, port, path, *, rate, seconds=10, cookie=""):
+    """Returns {"rate", "sent", "errors", "p50_ms", "p99_ms"} for `rate` requests a second."""
+    results = asyncio.run(_run(host, port, path, rate, seconds, cookie))
+    latencies = sorted(latency for latency, _ok in results)
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    return {
+        "rate": round(rate, 1),
+        "sent": len(results),
+        "errors": sum(not ok for _latency, ok in results),
+        "p50_ms": round(pick(0.5) * 1000, 2),
+        "p99_ms": round(pick(0.99) * 1000, 2),
+    }
