@@ -60,20 +60,30 @@ def directory(*, viewer, filters):
         .filter(Q(alumnus_since__isnull=False) | Q(change_agent__status=ChangeAgent.Status.ACTIVE))
         .filter(visibility_filter(viewer))
     )
+    # Enrolment filters are subqueries, not joins: no duplicate rows, so no DISTINCT over
+    # every column (which made the directory's count cost grow with the membership).
+    Enrolment = apps.get_model("learning", "Enrolment")
     if filters.get("programme"):
         programme = filters["programme"]
         qs = qs.filter(
-            Q(enrolments__programme=programme) | Q(enrolments__offering__programme=programme),
-            enrolments__status=COMPLETED,
+            pk__in=Enrolment.objects.filter(
+                Q(programme=programme) | Q(offering__programme=programme), status=COMPLETED
+            ).values("user_id")
         )
     if filters.get("cohort"):
-        qs = qs.filter(enrolments__cohort=filters["cohort"])
+        qs = qs.filter(pk__in=Enrolment.objects.filter(cohort=filters["cohort"]).values("user_id"))
     if filters.get("organisation"):
         qs = qs.filter(organisation=filters["organisation"])
     if filters.get("country"):
         qs = qs.filter(country=filters["country"])
     if filters.get("expertise"):
-        qs = qs.filter(expertise__slug=filters["expertise"])
+        qs = qs.filter(
+            pk__in=User.expertise.through.objects.filter(
+                tag__slug=filters["expertise"],
+                content_type__app_label="community",
+                content_type__model="user",
+            ).values("object_id")
+        )
     if filters.get("open_to_advice"):
         qs = qs.filter(open_to_advice=True)
     if filters.get("change_agent"):
@@ -81,8 +91,7 @@ def directory(*, viewer, filters):
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(display_name__icontains=q) | Q(bio__icontains=q))
     return (
-        qs.distinct()
-        .select_related("organisation", "change_agent__home_agency")
+        qs.select_related("organisation", "change_agent__home_agency")
         .prefetch_related("expertise")
         .order_by("display_name", "pk")
     )
@@ -356,27 +365,72 @@ def space_get(*, slug, user):
     return Space.objects.filter(readable_spaces_filter(user)).filter(slug=slug).first()
 
 
+class CountedApart:
+    """Rows for a Paginator whose total comes from a plainer queryset: counting the
+    annotated one would compute every row's annotations just to count them."""
+
+    def __init__(self, rows, counted):
+        self.rows, self.counted = rows, counted
+        self.ordered = True
+
+    def count(self):
+        return self.counted.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
 def topic_list(*, space, user, kind=None, tag=None, best=False):
-    from community.models import Topic, TopicRead
+    from community.models import Post, Reaction, Topic, TopicRead
 
     last_read = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("read_at")[:1]
-    qs = (
-        Topic.objects.filter(space=space)
-        .select_related("author")
+    base = Topic.objects.filter(space=space)
+    if kind:
+        base = base.filter(kind=kind)
+    if tag:
+        base = base.filter(
+            pk__in=Topic.tags.through.objects.filter(
+                tag__slug=tag, content_type__app_label="community", content_type__model="topic"
+            ).values("object_id")
+        )
+    if best:
+        return (
+            base.select_related("author")
+            .prefetch_related("tags")
+            .annotate(
+                reply_count=Count("posts", distinct=True) - 1,
+                helpful=Count("posts__reactions", distinct=True),
+                read_at=Subquery(last_read),
+            )
+            .filter(kind="experience", helpful__gt=0)
+            .order_by("-helpful", "-created_at")
+        )
+
+    def per_topic(queryset):
+        # Correlated subqueries: computed for the page's rows only, after the LIMIT.
+        return Coalesce(
+            Subquery(queryset.order_by().values("topic_id").annotate(n=Count("pk")).values("n")),
+            0,
+        )
+
+    rows = (
+        base.select_related("author")
         .prefetch_related("tags")
         .annotate(
-            reply_count=Count("posts", distinct=True) - 1,
-            helpful=Count("posts__reactions", distinct=True),
+            reply_count=per_topic(Post.objects.filter(topic=OuterRef("pk"))) - 1,
+            helpful=per_topic(
+                Reaction.objects.filter(post__topic=OuterRef("pk")).annotate(
+                    topic_id=F("post__topic_id")
+                )
+            ),
             read_at=Subquery(last_read),
         )
+        .order_by("-pinned", "-last_activity_at", "-pk")
     )
-    if kind:
-        qs = qs.filter(kind=kind)
-    if tag:
-        qs = qs.filter(tags__slug=tag)
-    if best:
-        return qs.filter(kind="experience", helpful__gt=0).order_by("-helpful", "-created_at")
-    return qs.order_by("-pinned", "-last_activity_at", "-pk")
+    return CountedApart(rows, base)
 
 
 def topic_get(*, pk, user):
@@ -437,6 +491,9 @@ def _plain_snippet(body, q, width=160):
     return ("…" if start else "") + piece + ("…" if start + width < len(body) else "")
 
 
+SEARCH_CANDIDATES = 1000
+
+
 def forum_search(*, user, q, limit=30):
     """Posts (with their topics) matching `q` in spaces `user` may read, best first.
 
@@ -459,8 +516,13 @@ def forum_search(*, user, q, limit=30):
     ).select_related("topic__space", "author")
     if connection.vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config="simple")
+        # Ranking is capped: only the SEARCH_CANDIDATES most recent matches are ranked, so
+        # a common word costs the same at a million posts as at a thousand. (PostgreSQL
+        # walks the recent-posts index for a common word and the GIN index for a rare one.)
+        candidates = posts.filter(search_vector=query).order_by("-created_at")[:SEARCH_CANDIDATES]
         rows = list(
-            posts.filter(search_vector=query)
+            Post.objects.filter(pk__in=candidates.values("pk"))
+            .select_related("topic__space", "author")
             .annotate(
                 rank=SearchRank(F("search_vector"), query),
                 snippet=SearchHeadline(

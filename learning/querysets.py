@@ -1,7 +1,8 @@
 """Named, chainable filters for the catalogue. No permission logic here."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 ACTIVE = ["applied", "waitlisted", "confirmed", "completed"]
@@ -32,9 +33,20 @@ class _TargetQuerySet(models.QuerySet):
         )
 
     def with_seats_taken(self):
-        return self.annotate(
-            seats_taken=Count("enrolments", filter=Q(enrolments__status__in=SEATED))
+        # A correlated subquery, not a JOIN + GROUP BY: PostgreSQL evaluates it only for the
+        # rows a page shows (after ORDER BY ... LIMIT), where the aggregate had to group
+        # every enrolment of every matching offering first (seen at 300k enrolments).
+        from learning.models import Enrolment
+
+        field = self.model._meta.get_field("enrolments").field.name  # offering or programme
+        seated = (
+            Enrolment.objects.filter(**{field: OuterRef("pk")}, status__in=SEATED)
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        return self.annotate(seats_taken=Coalesce(Subquery(seated), 0))
 
     def in_start_order(self):
         """Soonest first; undated (evergreen) after the dated ones."""

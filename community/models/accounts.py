@@ -188,6 +188,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("handle"), name="user_handle_unique_ci"),
         ]
+        # The directory pages through people by name: walked in order, never sorted whole.
+        indexes = [models.Index(fields=["display_name", "id"], name="user_directory_order_idx")]
 
     def __str__(self):
         return self.display_name or self.email

@@ -133,7 +133,11 @@ class Post(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["topic", "created_at"], name="post_topic_order_idx")]
+        indexes = [
+            models.Index(fields=["topic", "created_at"], name="post_topic_order_idx"),
+            # Search ranks the most recent matches of a common term (community.selectors).
+            models.Index(fields=["-created_at"], name="post_recent_idx"),
+        ]
 
     def __str__(self):
         return f"Post {self.pk} in {self.topic}"
