@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Rsvp, SpreadActivity, Topic, User
+from community.widgets import QuickSelect
 
 
 class SignupExtraForm(forms.Form):
@@ -69,15 +70,18 @@ def lab_choice_field():
 class DirectoryForm(forms.Form):
     q = forms.CharField(label=_("Name or bio"), required=False, max_length=100)
     programme = forms.ModelChoiceField(
-        label=_("Programme"), required=False, queryset=None, empty_label=_("Any programme")
-    )
+        label=_("Programme"), required=False, queryset=None, empty_label=_("Any programme"),
+        widget=QuickSelect,
+    )  # fmt: skip
     cohort = forms.ModelChoiceField(
-        label=_("Cohort"), required=False, queryset=None, empty_label=_("Any cohort")
-    )
+        label=_("Cohort"), required=False, queryset=None, empty_label=_("Any cohort"),
+        widget=QuickSelect,
+    )  # fmt: skip
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), required=False, queryset=None, empty_label=_("Any organisation")
-    )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+        label=_("Organisation"), required=False, queryset=None,
+        empty_label=_("Any organisation"), widget=QuickSelect,
+    )  # fmt: skip
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
     expertise = forms.SlugField(label=_("Expertise"), required=False)
     open_to_advice = forms.BooleanField(label=_("Open to advice requests"), required=False)
     change_agent = forms.BooleanField(label=_("Change agents only"), required=False)
