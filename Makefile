@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format seed migrate clean var bench
+.PHONY: run test lint format seed migrate clean var bench security
 
 # Re-install when a requirements file changes; create the venv when missing.
 $(BIN)/python:
@@ -47,7 +47,14 @@ run: seed
 test: $(VENV)/.installed-dev var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory security
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## security: static checks: bandit on the deployed code (each exception has a `# nosec`
+## with its reason beside it) and no model change without its migration
+security: $(VENV)/.installed-dev var
+	$(BIN)/bandit -ll -q -r community learning toolkits innolab -x '*/migrations/*' 2>/dev/null
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 ## bench: our pages against references on PostgreSQL, not part of test (bench/README.md)
 bench: $(VENV)/.installed-dev var

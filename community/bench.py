@@ -196,16 +196,16 @@ def seed_activity(*, scale, log=print):
     bulkload.copy_model(Topic, topics)
     log(f"  topics: {len(topics)}")
     next_post = post_id + counter["posts"]
+    table = Post._meta.db_table  # from the model, never from input
+    insert = (
+        f"INSERT INTO {table} (id, topic_id, author_id, body, body_html, created_at, "  # noqa: S608 # nosec B608
+        "hidden_reason, search_vector) "
+        "SELECT id, topic_id, author_id, body, body_html, created_at, '', "
+        "setweight(to_tsvector('simple', title), 'A') "
+        "|| setweight(to_tsvector('simple', body), 'B') FROM bench_post_stage"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {Post._meta.db_table}
-                (id, topic_id, author_id, body, body_html, created_at, hidden_reason,
-                 search_vector)
-            SELECT id, topic_id, author_id, body, body_html, created_at, '',
-                setweight(to_tsvector('simple', title), 'A')
-                || setweight(to_tsvector('simple', body), 'B')
-            FROM bench_post_stage"""  # noqa: S608 - table names from the models
-        )
+        cursor.execute(insert)
         cursor.execute("DROP TABLE bench_post_stage")
     log(f"  posts: {counter['posts']} (with search vectors)")
 
