@@ -341,3 +341,21 @@ def test_url_answers_each_role_as_expected(client, people, route, role):
         ), response["Location"]
     else:
         assert response.status_code == expected, f"{role} GET {path}"
+    _assert_safe_response(response, people, role, path)
+
+
+def _assert_safe_response(response, people, role, path):
+    """Every HTML page carries the security headers, and no page shows another person's
+    e-mail address (only their own, e.g. on the account pages)."""
+    if "text/html" in response.get("Content-Type", ""):
+        csp = response.get("Content-Security-Policy", "")
+        assert "default-src" in csp and "script-src 'self'" in csp, path
+        assert response.get("X-Content-Type-Options") == "nosniff", path
+        assert response.get("Referrer-Policy"), path
+        assert response.get("X-Frame-Options") == "DENY" or "frame-ancestors" in csp, path
+    if getattr(response, "streaming", False) or path.startswith("/admin/"):
+        return  # files; the admin shows addresses to lab staff on purpose
+    body = response.content.decode("utf-8", "replace")
+    for other in ("member", "alumnus", "staff"):
+        if other != role:
+            assert people[other].email not in body, f"{path} shows {other}'s address to {role}"

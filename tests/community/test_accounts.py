@@ -186,3 +186,23 @@ def test_profile_edit_only_changes_the_signed_in_person(member_client, member):
     )
     other.refresh_from_db()
     assert other.display_name == "Other"
+
+
+def test_the_admin_login_is_the_same_rate_limited_login(client):
+    staff = factories.lab_staff(email="admin-target@example.gov")
+    # The admin's own form is never used: it sends people to the site's login...
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    response = client.post(
+        reverse("admin:login"), {"username": staff.email, "password": factories.PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session
+    # ...where the sixth failure in five minutes is refused, for staff accounts too.
+    login = response["Location"] if response.status_code == 302 else reverse("account_login")
+    for attempt in range(6):
+        response = client.post(login, {"login": staff.email, "password": "wrong"})
+        refused = "Too many failed login attempts" in response.content.decode()
+        assert refused == (attempt == 5), attempt
+    response = client.post(login, {"login": staff.email, "password": factories.PASSWORD})
+    assert "_auth_user_id" not in client.session
