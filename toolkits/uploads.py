@@ -38,6 +38,10 @@ ALLOWED = {
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEADER_BYTES = 8192
 MAX_EXPANDED_BYTES = 1024 * 1024 * 1024
+# Real documents compress by 2 to 10 to 1; ZIP bombs by thousands.
+BOMB_RATIO = 100
+BOMB_MIN_BYTES = 10 * 1024 * 1024
+MARKUP = re.compile(rb"<\s*(script|html|svg|iframe|body)[\s>/]", re.I)
 
 
 @dataclass
@@ -60,7 +64,13 @@ def safe_filename(name):
     """
     if "\x00" in name:
         raise ValidationError(_("The file name contains a forbidden character."))
-    base = PurePosixPath(name.replace("\\", "/")).name
+    parts = name.replace("\\", "/").split("/")
+    if ".." in parts:
+        # Browsers send a bare name; ".." only comes from a crafted request.
+        raise ValidationError(
+            _("The file name points outside its folder (“..”). Rename the file and try again.")
+        )
+    base = PurePosixPath("/".join(parts)).name
     stem, dot, extension = base.rpartition(".")
     if not dot or not stem.strip(". "):
         raise ValidationError(_("The file name needs a name and an extension, e.g. toolkit.pdf."))
@@ -79,12 +89,32 @@ def _detect(uploaded, extension):
         return "application/x-ole-storage"
     kind = filetype.guess(head)
     detected = kind.mime if kind else None
+    if detected != "application/zip" and MARKUP.search(head):
+        # A polyglot: a document header with a web page or SVG behind it. Downloads are
+        # served as attachments with nosniff anyway; this keeps them out altogether.
+        raise ValidationError(
+            _("The file contains web page or SVG code (HTML, script), which is not accepted.")
+        )
     if detected == "application/zip" or (detected and detected.startswith("application/vnd.")):
         try:
             with zipfile.ZipFile(uploaded) as archive:
-                expanded = sum(info.file_size for info in archive.infolist())
+                entries = archive.infolist()
+                expanded = sum(info.file_size for info in entries)
                 if expanded > MAX_EXPANDED_BYTES:
                     raise ValidationError(_("The archive expands to more than 1 GB."))
+                # Checked before testzip() below, which would have to inflate it all.
+                if any(
+                    info.file_size > BOMB_MIN_BYTES
+                    and info.file_size > BOMB_RATIO * max(info.compress_size, 1)
+                    for info in entries
+                ):
+                    raise ValidationError(
+                        _(
+                            "The archive holds a file compressed more than %(ratio)s to 1, "
+                            "as ZIP bombs are. Send the files uncompressed or split."
+                        )
+                        % {"ratio": BOMB_RATIO}
+                    )
                 bad = archive.testzip()
                 if detected == "application/zip":
                     detected = _office_type(archive) or detected
