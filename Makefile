@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format seed migrate clean var bench security
+.PHONY: run test lint format seed migrate clean var bench security drills
 
 # Re-install when a requirements file changes; create the venv when missing.
 $(BIN)/python:
@@ -55,6 +55,11 @@ test: $(VENV)/.installed-dev var
 security: $(VENV)/.installed-dev var
 	$(BIN)/bandit -ll -q -r community learning toolkits innolab -x '*/migrations/*' 2>/dev/null
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+## drills: rehearsals with real processes against PostgreSQL (tests/drills/), with their output
+drills: $(VENV)/.installed-dev var
+	@test -n "$$DATABASE_URL" || { echo "make drills needs DATABASE_URL (PostgreSQL)"; exit 1; }
+	$(BIN)/python -m pytest tests/drills -m drill -s -p no:cacheprovider
 
 ## bench: our pages against references on PostgreSQL, not part of test (bench/README.md)
 bench: $(VENV)/.installed-dev var

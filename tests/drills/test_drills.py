@@ -1,0 +1,181 @@
+"""Drills: the platform under real processes, rehearsed and reported (`make drills`).
+
+Marked `drill` and left out of `make test` (they take minutes and start servers). They
+need PostgreSQL; each prints what it did and what it saw. Sessions are made directly,
+never through the rate-limited login.
+"""
+
+import concurrent.futures
+import os
+import secrets
+import shutil
+import socket
+import string
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from learning.models import Enrolment
+from tests import factories
+
+pytestmark = [
+    pytest.mark.drill,
+    pytest.mark.skipif(not settings.IS_POSTGRES, reason="drills run against PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(name=None):
+    db = settings.DATABASES["default"]
+    return (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{name or db['NAME']}"
+    )
+
+
+class Gunicorn:
+    """The site under gunicorn (sync workers) on a database of our choosing."""
+
+    def __init__(self, database, workers=5):
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database,
+            "DEBUG": "0",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "SITE_URL": f"http://127.0.0.1:{self.port}",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "EMAIL_URL": "consolemail://",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "innolab.settings",
+        }
+        env.pop("REDIS_URL", None)
+        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        self.process = subprocess.Popen(
+            [gunicorn, "innolab.wsgi:application", "--workers", str(workers), "--bind",
+             f"127.0.0.1:{self.port}", "--log-level", "warning"],
+            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.base + "/healthz/", timeout=1)  # noqa: S310
+                return
+            except urllib.error.HTTPError:
+                return  # it answers
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def session_for(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def post(url, session_key):
+    """A form POST as a signed-in browser would send it; returns the status code."""
+    # An unmasked CSRF secret: 32 letters and digits, the same in the cookie and the form.
+    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+    request = urllib.request.Request(  # noqa: S310 - a local server
+        url,
+        data=f"csrfmiddlewaretoken={csrf}".encode(),
+        headers={
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={csrf}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        return opener.open(request, timeout=30).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_overbooking_50_concurrent_requests_for_10_seats_20_times():
+    people = [factories.user() for _ in range(50)]
+    sessions = [session_for(person) for person in people]
+    server = Gunicorn(database_url())
+    results = []
+    try:
+        for round_ in range(20):
+            offering = factories.offering(capacity=10, enrolment_policy="open")
+            url = f"{server.base}/learning/offerings/{offering.slug}/enrol/"
+            with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+                codes = list(pool.map(lambda key, u=url: post(u, key), sessions))
+            statuses = list(
+                Enrolment.objects.filter(offering=offering).values_list("status", flat=True)
+            )
+            confirmed, waitlisted = statuses.count("confirmed"), statuses.count("waitlisted")
+            errors = sum(code >= 500 for code in codes)
+            results.append((confirmed, waitlisted, errors))
+            print(f"round {round_ + 1:2d}: {confirmed} confirmed, {waitlisted} waitlisted, "
+                  f"{errors} server errors, answers {sorted(set(codes))}")  # fmt: skip
+    finally:
+        server.stop()
+    assert results == [(10, 40, 0)] * 20
+
+
+@pytest.mark.skipif(not shutil.which("pg_dump"), reason="needs pg_dump and pg_restore")
+def test_backup_and_restore_into_a_fresh_database():
+    person = factories.user(display_name="Restored Person")
+    offering = factories.offering(title="Restored offering")
+    db = settings.DATABASES["default"]
+    conn = ["-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432), "-U", db["USER"]]
+    restored = f"{db['NAME']}_restored"
+    dump = settings.BASE_DIR / "var" / "drill-backup.dump"
+    started = time.perf_counter()
+    subprocess.run(["pg_dump", *conn, "-Fc", "-f", str(dump), db["NAME"]], check=True)
+    dumped = time.perf_counter() - started
+    subprocess.run(["dropdb", *conn, "--if-exists", restored], check=True)
+    subprocess.run(["createdb", *conn, restored], check=True)
+    started = time.perf_counter()
+    subprocess.run(["pg_restore", *conn, "--no-owner", "-d", restored, str(dump)], check=True)
+    restored_in = time.perf_counter() - started
+    print(f"pg_dump -Fc: {dumped:.1f} s ({dump.stat().st_size / 1024:.0f} KiB); "
+          f"pg_restore: {restored_in:.1f} s")  # fmt: skip
+    server = Gunicorn(database_url(restored), workers=2)
+    try:
+        # Smoke tests against the restored copy: health, pages, the restored rows.
+        health = urllib.request.urlopen(server.base + "/healthz/", timeout=10)  # noqa: S310
+        assert health.status == 200
+        page = urllib.request.urlopen(server.base + "/learning/", timeout=10).read().decode()  # noqa: S310
+        assert "Restored offering" in page
+        status = post(
+            f"{server.base}/learning/offerings/{offering.slug}/enrol/", session_for(person)
+        )
+        assert status == 302  # the restored sessions and tables take a write
+        print("smoke tests on the restored copy: /healthz/ 200, catalogue lists the "
+              "restored offering, an enrolment is written")  # fmt: skip
+    finally:
+        server.stop()
+        subprocess.run(["dropdb", *conn, "--if-exists", restored], check=False)
+        dump.unlink(missing_ok=True)
