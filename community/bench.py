@@ -199,8 +199,8 @@ def seed_activity(*, scale, log=print):
     table = Post._meta.db_table  # from the model, never from input
     insert = (
         f"INSERT INTO {table} (id, topic_id, author_id, body, body_html, created_at, "  # noqa: S608 # nosec B608
-        "hidden_reason, search_vector) "
-        "SELECT id, topic_id, author_id, body, body_html, created_at, '', "
+        "hidden_reason, notified_at, search_vector) "
+        "SELECT id, topic_id, author_id, body, body_html, created_at, '', created_at, "
         "setweight(to_tsvector('simple', title), 'A') "
         "|| setweight(to_tsvector('simple', body), 'B') FROM bench_post_stage"
     )

@@ -26,10 +26,14 @@ def email_deliver_batch(email_ids):
 
 @shared_task(name="community.email_sweep")
 def email_sweep():
+    """Every minute: forum notifications whose task was lost, then pending e-mails."""
+    notified = services.forum_notify_sweep()
     results = services.email_sweep()
+    if notified:
+        logger.info("Forum posts notified late (their task was lost): %d", notified)
     if any(results[k] for k in ("recovered", "sent", "retry", "failed")):
         logger.info("Outbox sweep: %s", results)
-    return results
+    return {**results, "posts_notified": notified}
 
 
 @shared_task(name="community.meetings_tick")

@@ -125,6 +125,9 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(_("deleted by its author"), null=True, blank=True)
     hidden_at = models.DateTimeField(_("hidden by a moderator"), null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # Set once its followers and mentioned people were notified; the outbox sweep notifies
+    # posts whose task never ran (the broker was down when it was written).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Topic title (weight A) and body (weight B), kept up to date by the forum services on
     # PostgreSQL and searched through a GIN index; unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -137,6 +140,11 @@ class Post(models.Model):
             models.Index(fields=["topic", "created_at"], name="post_topic_order_idx"),
             # Search ranks the most recent matches of a common term (community.selectors).
             models.Index(fields=["-created_at"], name="post_recent_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(notified_at__isnull=True),
+                name="post_unnotified_idx",
+            ),
         ]
 
     def __str__(self):

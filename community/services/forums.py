@@ -410,7 +410,33 @@ def forum_post_notify(*, post_id, now=None):
             now=now,
         )
         Notification.objects.filter(user=person, post=post).update(emailed_at=now)
+    Post.objects.filter(pk=post.pk).update(notified_at=now)
     return len(allowed)
+
+
+# A post's own task normally notifies within seconds; after this the sweep takes over.
+NOTIFY_GRACE = timedelta(minutes=2)
+# Older posts whose notification was lost are not announced any more.
+NOTIFY_HORIZON = timedelta(days=7)
+
+
+def forum_notify_sweep(*, now=None, limit=200):
+    """Notifies the posts whose notification task never ran (the broker was down when
+    they were written, or the task was lost). Safe to run beside the tasks: notifying is
+    idempotent. Returns how many posts were notified."""
+    now = now or timezone.now()
+    missed = list(
+        Post.objects.filter(
+            notified_at__isnull=True,
+            created_at__lt=now - NOTIFY_GRACE,
+            created_at__gte=now - NOTIFY_HORIZON,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for post_id in missed:
+        forum_post_notify(post_id=post_id, now=now)
+    return len(missed)
 
 
 def forum_daily_send(*, now=None, frequency="daily"):

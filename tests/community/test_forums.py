@@ -449,3 +449,31 @@ def test_moderation_never_redirects_off_site(client):
         {"next": "https://evil.example/phish"},
     )
     assert response["Location"] == reverse("community:moderation")
+
+
+def test_a_post_whose_notification_task_was_lost_is_notified_by_the_sweep(mailoutbox):
+    """Found by the broker-outage drill: with the broker down, the post's own task was
+    never queued and its followers never heard of it."""
+    from community.models import Notification, OutgoingEmail
+
+    t = topic()
+    follower = old_user()
+    services.follow_toggle(user=follower, topic=t)
+    # No on-commit callbacks run here: as if publishing the task had failed.
+    reply = services.post_reply(topic=t, author=old_user(), body="While the broker was down")
+    now = timezone.now()
+    assert services.forum_notify_sweep(now=now) == 0  # its own task may still come
+    later = now + timedelta(minutes=3)
+    assert services.forum_notify_sweep(now=later) >= 1
+    assert Notification.objects.filter(user=follower, post=reply).count() == 1
+    assert OutgoingEmail.objects.filter(dedupe_key=f"forum:{reply.pk}:{follower.pk}").exists()
+    assert services.forum_notify_sweep(now=later) == 0  # done once
+    reply.refresh_from_db()
+    assert reply.notified_at is not None
+
+
+def test_the_sweep_leaves_old_posts_alone():
+    t = topic()
+    services.follow_toggle(user=old_user(), topic=t)
+    services.post_reply(topic=t, author=old_user(), body="Long ago")
+    assert services.forum_notify_sweep(now=timezone.now() + timedelta(days=8)) == 0
