@@ -7,6 +7,7 @@ never through the rate-limited login.
 
 import concurrent.futures
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -15,12 +16,15 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
 
 from learning.models import Enrolment
 from tests import factories
@@ -46,23 +50,31 @@ def database_url(name=None):
     )
 
 
+def server_env(database, *, port=8000, redis=None, mail_dir=None):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Four slashes: django-environ keeps the path absolute only after "filemail:///".
+        "EMAIL_URL": f"filemail:///{mail_dir}" if mail_dir else "consolemail://",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "innolab.settings",
+    }
+    env.pop("REDIS_URL", None)
+    if redis:
+        env["REDIS_URL"] = redis
+    return env
+
+
 class Gunicorn:
     """The site under gunicorn (sync workers) on a database of our choosing."""
 
-    def __init__(self, database, workers=5):
+    def __init__(self, database, workers=5, **options):
         self.port = free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database,
-            "DEBUG": "0",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "SITE_URL": f"http://127.0.0.1:{self.port}",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "EMAIL_URL": "consolemail://",
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "innolab.settings",
-        }
-        env.pop("REDIS_URL", None)
+        env = server_env(database, port=self.port, **options)
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
         self.process = subprocess.Popen(
             [gunicorn, "innolab.wsgi:application", "--workers", str(workers), "--bind",
@@ -95,13 +107,13 @@ def session_for(user):
     return session.session_key
 
 
-def post(url, session_key):
+def post(url, session_key, data=None):
     """A form POST as a signed-in browser would send it; returns the status code."""
     # An unmasked CSRF secret: 32 letters and digits, the same in the cookie and the form.
     csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     request = urllib.request.Request(  # noqa: S310 - a local server
         url,
-        data=f"csrfmiddlewaretoken={csrf}".encode(),
+        data=urllib.parse.urlencode({**(data or {}), "csrfmiddlewaretoken": csrf}).encode(),
         headers={
             "Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}; "
             f"{settings.CSRF_COOKIE_NAME}={csrf}",
@@ -179,3 +191,131 @@ def test_backup_and_restore_into_a_fresh_database():
         server.stop()
         subprocess.run(["dropdb", *conn, "--if-exists", restored], check=False)
         dump.unlink(missing_ok=True)
+
+
+class Redis:
+    """A Redis of the drill's own on a free port, so the machine's one is never stopped."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def celery(*argv, env):
+    program = os.path.join(os.path.dirname(sys.executable), "celery")
+    return subprocess.Popen(
+        [program, "-A", "innolab", *argv], cwd=settings.BASE_DIR, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def delivered(mail_dir):
+    """How many messages the file mail backend wrote, per recipient and subject."""
+    counts = {}
+    for path in mail_dir.glob("*.log"):
+        for message in path.read_text(errors="replace").split("\n" + "-" * 79 + "\n"):
+            to = re.search(r"^To: (.+)$", message, re.M)
+            subject = re.search(r"^Subject: (.+)$", message, re.M)
+            if to and subject:
+                key = (to.group(1).strip(), subject.group(1).strip())
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+def test_broker_outage_requests_answer_and_every_email_goes_once_when_it_is_back(tmp_path):
+    from community import services as community_services
+    from community.models import Meeting, OutgoingEmail, Space
+
+    redis = Redis()
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    programme = factories.programme()
+    person = factories.alumnus(of=programme)
+    person.date_joined = timezone.now() - timedelta(days=60)
+    person.save()
+    key = session_for(person)
+    offering = factories.offering(capacity=10, enrolment_policy="open")
+    start = timezone.now() + timedelta(days=10)
+    meeting = Meeting.objects.create(
+        title="Inter-Transfo", programme=programme, starts_at=start,
+        ends_at=start + timedelta(hours=2), status="scheduled",
+    )  # fmt: skip
+    space = Space.objects.create(name="Open", slug="open")
+    topic = community_services.topic_create(space=space, author=person, title="T",
+                                            kind="discussion", body="Hi")  # fmt: skip
+    follower = factories.user()
+    community_services.follow_toggle(user=follower, topic=topic)
+    OutgoingEmail.objects.all().delete()
+    server = Gunicorn(database_url(), workers=3, redis=redis.url, mail_dir=mail_dir)
+    try:
+        redis.stop()
+        print("Redis stopped")
+        timings = {}
+        for name, url, data in [
+            ("enrol", f"{server.base}/learning/offerings/{offering.slug}/enrol/", {}),
+            ("RSVP", f"{server.base}/community/meetings/{meeting.pk}/", {"answer": "going"}),
+            ("reply", f"{server.base}/community/topics/{topic.pk}/", {"body": "During the outage"}),
+        ]:
+            started = time.perf_counter()
+            status = post(url, key, data)
+            timings[name] = (status, time.perf_counter() - started)
+            print(f"  {name}: HTTP {status} in {timings[name][1] * 1000:.0f} ms")
+        queued = OutgoingEmail.objects.count()
+        print(f"  e-mails recorded while the broker was down: {queued}")
+        assert all(status < 400 and seconds < 1 for status, seconds in timings.values()), timings
+        assert queued >= 1  # the enrolment confirmation; the follower's comes from the sweep
+        assert Enrolment.objects.filter(offering=offering, user=person).exists()
+        assert meeting.rsvps.filter(user=person, answer="going").exists()
+        assert topic.posts.filter(body="During the outage").exists()
+
+        redis.start()
+        print("Redis started again; a worker starts and the sweep runs every minute")
+        env = server_env(database_url(), redis=redis.url, mail_dir=mail_dir)
+        worker = celery("worker", "--concurrency", "2", "--loglevel", "WARNING", env=env)
+        try:
+            cycles = 0
+            follower_mail = OutgoingEmail.objects.filter(user=follower)
+            while cycles < 4 and (
+                OutgoingEmail.objects.exclude(status="sent").exists() or not follower_mail.exists()
+            ):
+                time.sleep(60)  # the sweep's period; the first e-mails wait out SWEEP_GRACE
+                cycles += 1
+                subprocess.run([os.path.join(os.path.dirname(sys.executable), "celery"), "-A",
+                                "innolab", "call", "community.email_sweep"], env=env,
+                               cwd=settings.BASE_DIR, check=True, capture_output=True)  # fmt: skip
+                time.sleep(5)
+                total = OutgoingEmail.objects.count()
+                sent = OutgoingEmail.objects.filter(status="sent").count()
+                print(f"  sweep {cycles}: {sent} of {total} e-mails sent")
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    finally:
+        server.stop()
+        redis.stop()
+    counts = delivered(mail_dir)
+    print(f"  delivered: {sum(counts.values())} messages to {len(counts)} (recipient, subject)")
+    assert not OutgoingEmail.objects.exclude(status="sent").exists()
+    assert OutgoingEmail.objects.filter(user=follower).exists()  # the lost task's
+    assert sum(counts.values()) == OutgoingEmail.objects.count()
+    assert set(counts.values()) == {1}  # each delivered exactly once
+    assert cycles <= 3  # the 2-minute grace, then the next sweep
