@@ -14,11 +14,13 @@ import socket
 import string
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -319,3 +321,95 @@ def test_broker_outage_requests_answer_and_every_email_goes_once_when_it_is_back
     assert sum(counts.values()) == OutgoingEmail.objects.count()
     assert set(counts.values()) == {1}  # each delivered exactly once
     assert cycles <= 3  # the 2-minute grace, then the next sweep
+
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+
+class PostgresCluster:
+    """A PostgreSQL of the drill's own (runuser postgres: it refuses to run as root), on a
+    free port, so the machine's server is never restarted."""
+
+    def __init__(self, root):
+        self.port = free_port()
+        self.data = root / "pgdata"
+        self.data.mkdir(parents=True)
+        shutil.chown(root, "postgres")
+        shutil.chown(self.data, "postgres")
+        self.log = root / "postgres.log"
+        self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.ctl("start")
+
+    def run(self, program, *argv):
+        subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/{program}", *argv],
+                       check=True, capture_output=True)  # fmt: skip
+
+    def ctl(self, action, *extra):
+        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w",
+                 "-o", f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1",
+                 action, *extra)  # fmt: skip
+
+    def url(self, name):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.mark.skipif(
+    not (os.path.exists(f"{PG_BIN}/pg_ctl") and shutil.which("runuser")),
+    reason="needs PostgreSQL 15's pg_ctl and runuser",
+)
+def test_database_restart_under_light_load_recovers_on_its_own():
+    # Not under pytest's tmp_path: the postgres user cannot enter root's private folders.
+    root = Path(tempfile.mkdtemp(prefix="innolab-drill-pg-"))
+    root.chmod(0o755)
+    cluster = PostgresCluster(root)
+    database = cluster.url("innolab_drill")
+    env = server_env(database)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run(
+        [sys.executable, "-m", "innolab.ensure_database"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=settings.BASE_DIR, check=True)
+    server = Gunicorn(database, workers=3)
+    results = []  # (sent at, status)
+    stop = False
+
+    def load():
+        while not stop:
+            sent = time.perf_counter()
+            try:
+                status = urllib.request.urlopen(server.base + "/learning/", timeout=5).status  # noqa: S310
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            results.append((sent, status))
+            time.sleep(0.05)
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            runners = [pool.submit(load) for _ in range(2)]
+            time.sleep(3)
+            began = time.perf_counter()
+            cluster.ctl("restart", "-m", "fast")
+            back = time.perf_counter()
+            time.sleep(5)
+            stop = True
+            for runner in runners:
+                runner.result()
+    finally:
+        stop = True
+        server.stop()
+        cluster.ctl("stop", "-m", "fast")
+        shutil.rmtree(root, ignore_errors=True)
+    before = [s for t, s in results if t < began]
+    during = [s for t, s in results if began <= t < back]
+    after = [s for t, s in results if t >= back]
+    print(f"PostgreSQL restarted in {back - began:.1f} s")
+    print(f"  before: {len(before)} requests, answers {sorted(set(before))}")
+    print(f"  during: {len(during)} requests, answers {sorted(set(during))}")
+    print(f"  after:  {len(after)} requests, answers {sorted(set(after))}")
+    assert before and set(before) == {200}
+    assert after and set(after) == {200}, "a request failed after the database was back"
