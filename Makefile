@@ -59,7 +59,7 @@ security: $(VENV)/.installed-dev var
 ## drills: rehearsals with real processes against PostgreSQL (tests/drills/), with their output
 drills: $(VENV)/.installed-dev var
 	@test -n "$$DATABASE_URL" || { echo "make drills needs DATABASE_URL (PostgreSQL)"; exit 1; }
-	$(BIN)/python -m pytest tests/drills -m drill -s -p no:cacheprovider
+	$(BIN)/python -m pytest tests/drills -m drill -s -p no:cacheprovider -o addopts=-ra
 
 ## bench: our pages against references on PostgreSQL, not part of test (bench/README.md)
 bench: $(VENV)/.installed-dev var
