@@ -72,12 +72,24 @@ def server_env(database, *, port=8000, redis=None, mail_dir=None):
     return env
 
 
+_static_collected = []
+
+
+def collect_static_once(env):
+    # With DEBUG off, pages name their static files from collectstatic's manifest.
+    if not _static_collected:
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                       env=env, cwd=settings.BASE_DIR, check=True)  # fmt: skip
+        _static_collected.append(True)
+
+
 class Gunicorn:
     """The site under gunicorn (sync workers) on a database of our choosing."""
 
     def __init__(self, database, workers=5, quiet=False, **options):
         self.port = free_port()
         env = server_env(database, port=self.port, **options)
+        collect_static_once(env)
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
         self.process = subprocess.Popen(
             [gunicorn, "innolab.wsgi:application", "--workers", str(workers), "--bind",
