@@ -580,3 +580,96 @@ def test_two_beats_and_two_workers_send_no_duplicates(tmp_path):
     assert reminders.count() == 20 and digests.count() == 200
     assert OutgoingEmail.objects.filter(kind="community/meeting_reminder").count() == 20
     assert duplicates == 0
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+def test_scale_out_two_instances_behave_as_one(tmp_path):
+    """Two gunicorn instances share PostgreSQL, Redis and the media folder; one browser
+    alternates between them (a round-robin load balancer)."""
+    import http.cookiejar
+
+    from toolkits.demo import simple_pdf
+
+    redis = Redis()
+    media = tmp_path / "media"
+    staff = factories.lab_staff()
+    toolkit = factories.toolkit()
+    offering = factories.offering(capacity=5, enrolment_policy="open")
+    options = {"redis": redis.url}
+    os.environ["MEDIA_ROOT"] = str(media)  # both instances store and serve the same files
+    try:
+        a = Gunicorn(database_url(), workers=2, **options)
+        b = Gunicorn(database_url(), workers=2, **options)
+    finally:
+        os.environ.pop("MEDIA_ROOT")
+    jar = http.cookiejar.CookieJar()  # cookies are per host, not per port: one browser
+    cookies = urllib.request.HTTPCookieProcessor(jar)
+    browser = urllib.request.build_opener(cookies)
+    no_redirect = urllib.request.build_opener(cookies, NoRedirect)
+    seen = []
+
+    def get(server, path):
+        response = browser.open(server.base + path, timeout=10)
+        seen.append((server.port, response.status))
+        return response.read()
+
+    def post(server, path, data, files=None):
+        """A multipart form POST; returns the redirect's target, not followed."""
+        token = next(c.value for c in jar if c.name == settings.CSRF_COOKIE_NAME)
+        boundary = secrets.token_hex(8)
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in {**data, "csrfmiddlewaretoken": token}.items()
+        ]
+        for name, (filename, content) in (files or {}).items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+                + content
+                + b"\r\n"
+            )
+        request = urllib.request.Request(  # noqa: S310
+            server.base + path,
+            data=b"".join(parts) + f"--{boundary}--\r\n".encode(),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        try:
+            response = no_redirect.open(request, timeout=10)
+            status, location = response.status, None
+        except urllib.error.HTTPError as answer:
+            status, location = answer.code, answer.headers.get("Location")
+        seen.append((server.port, status))
+        assert status in (200, 302), status
+        return location
+
+    try:
+        jar.set_cookie(http.cookiejar.Cookie(
+            0, settings.SESSION_COOKIE_NAME, session_for(staff), None, False, "127.0.0.1",
+            False, False, "/", True, False, None, False, None, None, {},
+        ))  # fmt: skip
+        # Session: signed in on both.
+        assert b"Log out" in get(a, "/learning/mine/") and b"Log out" in get(b, "/learning/mine/")
+        # Enrolment posted to A; B follows the redirect and shows A's message and the place.
+        get(a, offering.get_absolute_url())  # sets the CSRF cookie
+        location = post(a, f"/learning/offerings/{offering.slug}/enrol/", {})
+        on_b = get(b, location).decode()
+        assert "You are confirmed for" in on_b
+        assert Enrolment.objects.filter(offering=offering, user=staff, status="confirmed").exists()
+        # An upload through A's admin, downloaded from B.
+        pdf = simple_pdf("Scale-out", ["Same file on every instance"])
+        get(a, f"/admin/toolkits/toolkit/{toolkit.pk}/upload/")
+        post(a, f"/admin/toolkits/toolkit/{toolkit.pk}/upload/", {"version_label": "1"},
+             files={"upload": ("scale-out.pdf", pdf)})  # fmt: skip
+        assert get(b, f"/toolkits/{toolkit.slug}/download/") == pdf
+        # Withdrawal posted to B; A shows its message.
+        location = post(b, f"/learning/offerings/{offering.slug}/withdraw/", {})
+        assert "You have withdrawn from" in get(a, location).decode()
+    finally:
+        a.stop()
+        b.stop()
+        redis.stop()
+    ports = {port for port, _status in seen}
+    print(f"scale-out: {len(seen)} requests over {len(ports)} instances, answers "
+          f"{sorted({status for _port, status in seen})}: session, enrolment, upload and "
+          "download, messages behaved the same on both")  # fmt: skip
+    assert len(ports) == 2 and all(status in (200, 302) for _port, status in seen)
