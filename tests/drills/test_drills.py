@@ -582,6 +582,75 @@ def test_two_beats_and_two_workers_send_no_duplicates(tmp_path):
     assert duplicates == 0
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+def test_worker_killed_during_reminders_everyone_gets_one(tmp_path):
+    from community.models import Meeting, MeetingSeries, OutgoingEmail, Rsvp
+
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    redis = Redis()
+    programme = factories.programme()
+    series = MeetingSeries.objects.create(programme=programme, title="Inter-Transfo")
+    start = timezone.now() + timedelta(days=1, minutes=-10)
+    meeting = Meeting.objects.create(
+        series=series, programme=programme, title="Inter-Transfo", starts_at=start,
+        ends_at=start + timedelta(hours=3), status="scheduled",
+    )  # fmt: skip
+    people = User.objects.bulk_create(
+        User(email=f"going{i}@example.gov", handle=f"going-{i}", display_name=f"Going {i}")
+        for i in range(600)
+    )
+    Rsvp.objects.bulk_create(Rsvp(meeting=meeting, user=p, answer="going") for p in people)
+    env = {**server_env(database_url(), redis=redis.url, mail_dir=mail_dir),
+           "OUTBOX_SENDING_TIMEOUT": "20"}  # fmt: skip
+    celery_bin = os.path.join(os.path.dirname(sys.executable), "celery")
+
+    def call(task):
+        subprocess.run([celery_bin, "-A", "innolab", "call", task], env=env,
+                       cwd=settings.BASE_DIR, check=True, capture_output=True)  # fmt: skip
+
+    sent = OutgoingEmail.objects.filter(kind="community/meeting_reminder", status="sent")
+    worker = celery("worker", "--concurrency", "2", "--loglevel", "WARNING", env=env)
+    killed = 0
+    try:
+        call("community.meetings_tick")
+        deadline = time.time() + 120
+        while sent.count() < 100 and time.time() < deadline:
+            time.sleep(0.1)
+        pids = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True,
+                              text=True).stdout.split()  # fmt: skip
+        for pid in [str(worker.pid), *pids]:
+            subprocess.run(["kill", "-9", pid], check=False)
+            killed += 1
+        worker.wait(timeout=10)
+        print(f"killed the worker (kill -9, {killed} processes) with {sent.count()} of 600 "
+              "reminders sent")  # fmt: skip
+        worker = celery("worker", "--concurrency", "2", "--loglevel", "WARNING", env=env)
+        cycles = 0
+        while sent.count() < 600 and cycles < 10:
+            time.sleep(30)
+            cycles += 1
+            # What beat runs: the meetings tick (reminders not yet recorded) and the sweep.
+            call("community.meetings_tick")
+            call("community.email_sweep")
+            time.sleep(5)
+            print(f"  tick and sweep {cycles}: {sent.count()} of 600 sent")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        redis.stop()
+    per_person = {}
+    for (to, _subject), n in delivered(mail_dir).items():
+        per_person[to] = per_person.get(to, 0) + n
+    duplicates = sum(n - 1 for n in per_person.values())
+    print(f"  every person going got it: {len(per_person) == 600}; duplicates: {duplicates} "
+          f"(allowed: one per killed process, {killed})")  # fmt: skip
+    assert OutgoingEmail.objects.filter(kind="community/meeting_reminder").count() == 600
+    assert len(per_person) == 600
+    assert duplicates <= killed
+
+
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_scale_out_two_instances_behave_as_one(tmp_path):
     """Two gunicorn instances share PostgreSQL, Redis and the media folder; one browser
