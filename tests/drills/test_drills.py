@@ -256,6 +256,32 @@ def delivered(mail_dir):
     return counts
 
 
+def celery_call(task, env):
+    """Publishes `task` to the drill's broker, as beat would."""
+    program = os.path.join(os.path.dirname(sys.executable), "celery")
+    subprocess.run([program, "-A", "innolab", "call", task], env=env, cwd=settings.BASE_DIR,
+                   check=True, capture_output=True)  # fmt: skip
+
+
+def kill_worker(worker):
+    """kill -9 a Celery worker and its pool processes; returns how many were killed."""
+    children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True,
+                              text=True).stdout.split()  # fmt: skip
+    pids = [str(worker.pid), *children]
+    for pid in pids:
+        subprocess.run(["kill", "-9", pid], check=False)
+    worker.wait(timeout=10)
+    return len(pids)
+
+
+def per_person(mail_dir):
+    """Messages delivered to each address, whatever their subject."""
+    counts = {}
+    for (to, _subject), n in delivered(mail_dir).items():
+        counts[to] = counts.get(to, 0) + n
+    return counts
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_broker_outage_requests_answer_and_every_email_goes_once_when_it_is_back(tmp_path):
@@ -316,9 +342,7 @@ def test_broker_outage_requests_answer_and_every_email_goes_once_when_it_is_back
             ):
                 time.sleep(60)  # the sweep's period; the first e-mails wait out SWEEP_GRACE
                 cycles += 1
-                subprocess.run([os.path.join(os.path.dirname(sys.executable), "celery"), "-A",
-                                "innolab", "call", "community.email_sweep"], env=env,
-                               cwd=settings.BASE_DIR, check=True, capture_output=True)  # fmt: skip
+                celery_call("community.email_sweep", env)
                 time.sleep(5)
                 total = OutgoingEmail.objects.count()
                 sent = OutgoingEmail.objects.filter(status="sent").count()
@@ -460,27 +484,16 @@ def test_worker_killed_mid_digest_every_member_gets_one(tmp_path):
     # Records left in "sending" by the killed worker are taken back after 20 s, not 10 min.
     env = {**server_env(database_url(), redis=redis.url, mail_dir=mail_dir),
            "OUTBOX_SENDING_TIMEOUT": "20"}  # fmt: skip
-    celery_bin = os.path.join(os.path.dirname(sys.executable), "celery")
-
-    def call(task):
-        subprocess.run([celery_bin, "-A", "innolab", "call", task], env=env,
-                       cwd=settings.BASE_DIR, check=True, capture_output=True)  # fmt: skip
-
     sent = OutgoingEmail.objects.filter(kind="learning/digest", status="sent")
     worker = celery("worker", "--concurrency", "2", "--loglevel", "WARNING", env=env)
     killed = 0
     try:
-        call("learning.digests_tick")
+        celery_call("learning.digests_tick", env)
         deadline = time.time() + 120
         while sent.count() < 300 and time.time() < deadline:
             time.sleep(0.2)
         in_flight = OutgoingEmail.objects.filter(kind="learning/digest", status="sending").count()
-        pids = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True,
-                              text=True).stdout.split()  # fmt: skip
-        for pid in [str(worker.pid), *pids]:
-            subprocess.run(["kill", "-9", pid], check=False)
-            killed += 1
-        worker.wait(timeout=10)
+        killed = kill_worker(worker)
         print(f"killed the worker (kill -9, {killed} processes) with {sent.count()} of 2000 "
               f"digests sent and {in_flight} claimed but not marked sent")  # fmt: skip
 
@@ -489,22 +502,19 @@ def test_worker_killed_mid_digest_every_member_gets_one(tmp_path):
         while sent.count() < 2000 and cycles < 10:
             time.sleep(30)
             cycles += 1
-            call("community.email_sweep")
+            celery_call("community.email_sweep", env)
             time.sleep(5)
             print(f"  sweep {cycles}: {sent.count()} of 2000 sent")
     finally:
         worker.terminate()
         worker.wait(timeout=30)
         redis.stop()
-    counts = delivered(mail_dir)
-    per_person = {}
-    for (to, _subject), n in counts.items():
-        per_person[to] = per_person.get(to, 0) + n
-    duplicates = sum(n - 1 for n in per_person.values())
-    print(f"  every member got it: {len(per_person) == 2000}; duplicates: {duplicates} "
+    received = per_person(mail_dir)
+    duplicates = sum(n - 1 for n in received.values())
+    print(f"  every member got it: {len(received) == 2000}; duplicates: {duplicates} "
           f"(allowed: one per killed process, {killed})")  # fmt: skip
     assert CohortDigest.objects.filter(cohort=cohort).count() == 1
-    assert len(per_person) == 2000
+    assert len(received) == 2000
     assert duplicates <= killed
 
 
@@ -604,26 +614,15 @@ def test_worker_killed_during_reminders_everyone_gets_one(tmp_path):
     Rsvp.objects.bulk_create(Rsvp(meeting=meeting, user=p, answer="going") for p in people)
     env = {**server_env(database_url(), redis=redis.url, mail_dir=mail_dir),
            "OUTBOX_SENDING_TIMEOUT": "20"}  # fmt: skip
-    celery_bin = os.path.join(os.path.dirname(sys.executable), "celery")
-
-    def call(task):
-        subprocess.run([celery_bin, "-A", "innolab", "call", task], env=env,
-                       cwd=settings.BASE_DIR, check=True, capture_output=True)  # fmt: skip
-
     sent = OutgoingEmail.objects.filter(kind="community/meeting_reminder", status="sent")
     worker = celery("worker", "--concurrency", "2", "--loglevel", "WARNING", env=env)
     killed = 0
     try:
-        call("community.meetings_tick")
+        celery_call("community.meetings_tick", env)
         deadline = time.time() + 120
         while sent.count() < 100 and time.time() < deadline:
             time.sleep(0.1)
-        pids = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True,
-                              text=True).stdout.split()  # fmt: skip
-        for pid in [str(worker.pid), *pids]:
-            subprocess.run(["kill", "-9", pid], check=False)
-            killed += 1
-        worker.wait(timeout=10)
+        killed = kill_worker(worker)
         print(f"killed the worker (kill -9, {killed} processes) with {sent.count()} of 600 "
               "reminders sent")  # fmt: skip
         worker = celery("worker", "--concurrency", "2", "--loglevel", "WARNING", env=env)
@@ -632,22 +631,20 @@ def test_worker_killed_during_reminders_everyone_gets_one(tmp_path):
             time.sleep(30)
             cycles += 1
             # What beat runs: the meetings tick (reminders not yet recorded) and the sweep.
-            call("community.meetings_tick")
-            call("community.email_sweep")
+            celery_call("community.meetings_tick", env)
+            celery_call("community.email_sweep", env)
             time.sleep(5)
             print(f"  tick and sweep {cycles}: {sent.count()} of 600 sent")
     finally:
         worker.terminate()
         worker.wait(timeout=30)
         redis.stop()
-    per_person = {}
-    for (to, _subject), n in delivered(mail_dir).items():
-        per_person[to] = per_person.get(to, 0) + n
-    duplicates = sum(n - 1 for n in per_person.values())
-    print(f"  every person going got it: {len(per_person) == 600}; duplicates: {duplicates} "
+    received = per_person(mail_dir)
+    duplicates = sum(n - 1 for n in received.values())
+    print(f"  every person going got it: {len(received) == 600}; duplicates: {duplicates} "
           f"(allowed: one per killed process, {killed})")  # fmt: skip
     assert OutgoingEmail.objects.filter(kind="community/meeting_reminder").count() == 600
-    assert len(per_person) == 600
+    assert len(received) == 600
     assert duplicates <= killed
 
 
