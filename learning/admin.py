@@ -797,7 +797,6 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
                 )
             return redirect(reverse("admin:learning_cohort_change", args=[cohort.pk]))
         since, content, subject, text, _html = self._digest_preview(request, cohort)
-        everyone = digests.members(cohort)
         return self._page(
             request,
             cohort,
@@ -807,8 +806,7 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
             subject=subject,
             text=text,
             empty=not content["sections"],
-            members=everyone.count(),
-            opted_out=everyone.filter(email_digests=False).count(),
+            **digests.member_counts(cohort),
             sent=cohort.digests.order_by("-started_at")[:20],
             can_send=self.has_change_permission(request, cohort),
         )

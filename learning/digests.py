@@ -71,6 +71,15 @@ def members(cohort):
     ).distinct()
 
 
+def member_counts(cohort):
+    """{"members": everyone in the cohort, "opted_out": those who switched digests off}."""
+    everyone = members(cohort)
+    return {
+        "members": everyone.count(),
+        "opted_out": everyone.filter(email_digests=False).count(),
+    }
+
+
 def cohort_tags(cohort):
     target = cohort.target
     return list(target.tags.values_list("name", flat=True)) if target else []

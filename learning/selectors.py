@@ -7,6 +7,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from community.roles import is_lab_staff
+from community.selectors import tagged_ids
 from learning.models import Enrolment, Mode, Offering, Programme, Session
 
 Status = Enrolment.Status
@@ -37,11 +38,7 @@ def offering_list(*, user, filters, now=None):
     if filters.get("language"):
         qs = qs.filter(language=filters["language"])
     if filters.get("tag"):
-        # A subquery, not a join: no duplicate rows, so no DISTINCT over every column.
-        qs = qs.filter(pk__in=Offering.tags.through.objects.filter(
-            tag__slug=filters["tag"], content_type__model="offering",
-            content_type__app_label="learning",
-        ).values("object_id"))  # fmt: skip
+        qs = qs.filter(pk__in=tagged_ids(Offering, filters["tag"]))
     if filters.get("starts_after"):
         qs = qs.filter(starts_on__gte=filters["starts_after"])
     if filters.get("open_only"):

@@ -47,6 +47,12 @@ def enqueue_after_commit(task, *args):
     transaction.on_commit(send)
 
 
+def _unsubscribe_url(user, kind):
+    """The one-click address that switches this kind of e-mail off, or "" if essential."""
+    preference = preferences.preference_for(kind)
+    return preferences.unsubscribe_url(settings.SITE_URL, user, preference) if preference else ""
+
+
 def _render_plain(name, context):
     # Plain text must not be HTML-escaped: "Ana & Bo" stays as typed.
     return get_template(name).template.render(Context(context, autoescape=False))
@@ -92,10 +98,7 @@ def email_queue(
         existing = OutgoingEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
             return existing
-    unsubscribe = ""
-    preference = preferences.preference_for(kind) if user is not None else None
-    if preference:
-        unsubscribe = preferences.unsubscribe_url(settings.SITE_URL, user, preference)
+    unsubscribe = _unsubscribe_url(user, kind) if user is not None else ""
     if subject is None:
         language = getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
         ctx = {
@@ -159,14 +162,11 @@ def email_queue_bulk(*, kind, recipients, render, dedupe_prefix, now=None):
     `community.email_deliver_batch` after commit, DELIVERY_BATCH e-mails per task.
     """
     now = now or timezone.now()
-    preference = preferences.preference_for(kind)
     rows = []
     for person in recipients:
         if not preferences.wants(person, kind):
             continue
-        unsubscribe = (
-            preferences.unsubscribe_url(settings.SITE_URL, person, preference) if preference else ""
-        )
+        unsubscribe = _unsubscribe_url(person, kind)
         subject, text, html = render(person, unsubscribe)
         rows.append(
             OutgoingEmail(

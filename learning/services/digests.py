@@ -95,11 +95,7 @@ def _start(*, cohort, period_end, now, by=None):
         return None
     covers_from = _period(cohort)
     content = digests.digest_content(cohort=cohort, since=covers_from, until=now)
-    everyone = digests.members(cohort)
-    counts = {
-        "members": everyone.count(),
-        "opted_out": everyone.filter(email_digests=False).count(),
-    }
+    counts = digests.member_counts(cohort)
     empty = not content["sections"]
     try:
         with transaction.atomic():
