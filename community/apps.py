@@ -26,3 +26,29 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles, dispatch_uid="community.sync_roles")
+        _watch_for_page_cache()
+
+
+def _watch_for_page_cache():
+    # Which cached pages (innolab.pagecache) each model's rows appear on.
+    from innolab import pagecache
+
+    for label in ["Space", "Topic", "Post", "PostRevision", "Reaction", "Flag",
+                  "ModerationAction"]:  # fmt: skip
+        pagecache.watch(f"community.{label}", "forum")
+    pagecache.watch("community.Follow", "forum", person="user_id")
+    # "New" badges: only the person's forum lists show them.
+    pagecache.watch("community.TopicRead", person="user_id", own="reads")
+    pagecache.watch("community.Notification", person="user_id")  # the unread count
+    pagecache.watch("community.User", "people", person="pk", quiet=["last_login"])
+    for label in ["Organisation", "ChangeAgent", "SpreadActivity", "AdviceRequest",
+                  "AdviceReply"]:  # fmt: skip
+        pagecache.watch(f"community.{label}", "people")
+    pagecache.watch("community.MeetingSeries", "meetings")
+    pagecache.watch("community.Meeting", "meetings")
+    pagecache.watch("community.Rsvp", "meetings", person="user_id")
+    pagecache.unshown("community.OutgoingEmail", "community.MeetingReminder")
+    # Tags label offerings, toolkits, topics and people alike.
+    for label in ["taggit.Tag", "taggit.TaggedItem"]:
+        pagecache.watch(label, *pagecache.AREAS)
+    pagecache.connect()

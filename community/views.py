@@ -36,6 +36,7 @@ from community.forms import (
 )
 from community.models import Post, Rsvp, SpreadActivity, Topic, User
 from community.services.meetings import waitlist_position as meeting_waitlist_position
+from innolab import pagecache
 
 PAGE_SIZE = 24
 
@@ -59,23 +60,37 @@ def profile_edit(request):
     return render(request, "community/profile_edit.html", {"form": form})
 
 
+# What the community pages show (see innolab.pagecache). Alumni status and cohort
+# spaces come from learning.
+PEOPLE_SHOW = ("people", "learning")
+FORUM_SHOWS = ("forum", "people", "learning")
+SPACES_SHOW = (*FORUM_SHOWS, "reads:me")  # and the person's "New" badges
+MEETINGS_SHOW = ("meetings", "people", "learning")
+
+
 def index(request):
-    return render(request, "community/index.html", {"reach": selectors.reach()})
+    return pagecache.render(
+        request, "community/index.html", lambda: {"reach": selectors.reach()},
+        depends=PEOPLE_SHOW,
+    )  # fmt: skip
 
 
 @login_required
 def directory(request):
+    return pagecache.render(
+        request, "community/directory.html", lambda: _directory_context(request),
+        depends=PEOPLE_SHOW,
+    )  # fmt: skip
+
+
+def _directory_context(request):
     form = DirectoryForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     people = selectors.directory(viewer=request.user, filters=filters)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "community/directory.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
-    )
+    return {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)}
 
 
 @login_required
@@ -271,6 +286,13 @@ def my_data_delete(request):
 
 @login_required
 def meeting_list(request):
+    return pagecache.render(
+        request, "community/meeting_list.html", lambda: _meeting_list_context(request),
+        depends=MEETINGS_SHOW,
+    )  # fmt: skip
+
+
+def _meeting_list_context(request):
     upcoming, past = selectors.meeting_list(user=request.user)
     feed_url = (
         request.build_absolute_uri(
@@ -279,11 +301,7 @@ def meeting_list(request):
         if request.user.calendar_token
         else None
     )
-    return render(
-        request,
-        "community/meeting_list.html",
-        {"upcoming": upcoming, "past": past, "feed_url": feed_url},
-    )
+    return {"upcoming": upcoming, "past": past, "feed_url": feed_url}
 
 
 def _meeting_or_404(request, pk):
@@ -404,13 +422,22 @@ POSTS_PER_PAGE = 30
 
 @login_required
 def forum_index(request):
-    return render(
-        request, "community/forums.html", {"spaces": selectors.space_list(user=request.user)}
-    )
+    return pagecache.render(
+        request, "community/forums.html",
+        lambda: {"spaces": selectors.space_list(user=request.user)},
+        depends=SPACES_SHOW,
+    )  # fmt: skip
 
 
 @login_required
 def space_detail(request, slug):
+    return pagecache.render(
+        request, "community/space.html", lambda: _space_context(request, slug),
+        depends=SPACES_SHOW,
+    )  # fmt: skip
+
+
+def _space_context(request, slug):
     space = selectors.space_get(slug=slug, user=request.user)
     if space is None:
         raise Http404(_("No such space, or it is private."))
@@ -420,13 +447,9 @@ def space_detail(request, slug):
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "community/space.html",
-        {"space": space, "page": page, "query": query.urlencode(), "kind": kind, "best": best,
-         "kinds": Topic.Kind.choices,
-         "following": space.follows.filter(user=request.user).exists()},
-    )  # fmt: skip
+    return {"space": space, "page": page, "query": query.urlencode(), "kind": kind, "best": best,
+            "kinds": Topic.Kind.choices,
+            "following": space.follows.filter(user=request.user).exists()}  # fmt: skip
 
 
 @login_required
@@ -467,9 +490,11 @@ def _topic_or_404(request, pk):
 
 @login_required
 def topic_detail(request, pk):
+    if request.method != "POST":
+        return _topic_page(request, pk)
     topic = _topic_or_404(request, pk)
-    form = PostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PostForm(request.POST)
+    if form.is_valid():
         quoted = Post.objects.filter(topic=topic, pk=request.POST.get("quoted") or 0).first()
         try:
             post = services.post_reply(
@@ -481,21 +506,34 @@ def topic_detail(request, pk):
             messages.success(request, _("Your reply is posted."))
             last = Paginator(selectors.topic_posts(topic=topic), POSTS_PER_PAGE).num_pages
             return redirect(f"{topic.get_absolute_url()}?page={last}#post-{post.pk}")
+    services.topic_mark_read(topic_id=topic.pk, user=request.user)
+    return render(request, "community/topic.html", _topic_context(request, topic, form))
+
+
+def _topic_page(request, pk):
+    response = pagecache.render(
+        request, "community/topic.html",
+        lambda: _topic_context(request, _topic_or_404(request, pk), PostForm()),
+        depends=FORUM_SHOWS,
+    )  # fmt: skip
+    # Reached only when the page was shown: the checks above raise Http404 otherwise, and
+    # a page comes from the cache only for the person it was rendered for.
+    services.topic_mark_read(topic_id=pk, user=request.user)
+    return response
+
+
+def _topic_context(request, topic, form):
     page = Paginator(selectors.topic_posts(topic=topic), POSTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     quote = Post.objects.filter(topic=topic, pk=request.GET.get("quote") or 0).first()
     if quote and not form.is_bound:
         form = PostForm(initial={"body": "> " + quote.body.replace("\n", "\n> ") + "\n\n"})
-    services.topic_mark_read(topic=topic, user=request.user)
-    return render(
-        request,
-        "community/topic.html",
-        {"topic": topic, "page": page, "form": form, "quote": quote,
-         "is_moderator": request.user.is_lab_staff,
-         "following": topic.follows.filter(user=request.user).exists(),
-         "spaces": selectors.space_list(user=request.user) if request.user.is_lab_staff else []},
-    )  # fmt: skip
+    return {"topic": topic, "page": page, "form": form, "quote": quote,
+            "is_moderator": request.user.is_lab_staff,
+            "following": topic.follows.filter(user=request.user).exists(),
+            "spaces": selectors.space_list(user=request.user) if request.user.is_lab_staff
+            else []}  # fmt: skip
 
 
 def _post_or_404(request, pk):
@@ -660,8 +698,11 @@ def notifications(request):
 @login_required
 def forum_search(request):
     q = request.GET.get("q", "")
-    results = selectors.forum_search(user=request.user, q=q)
-    return render(request, "community/search.html", {"q": q, "results": results})
+    return pagecache.render(
+        request, "community/search.html",
+        lambda: {"q": q, "results": selectors.forum_search(user=request.user, q=q)},
+        depends=FORUM_SHOWS,
+    )  # fmt: skip
 
 
 # --- e-mail preferences and unsubscribing ----------------------------------------------------

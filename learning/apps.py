@@ -27,3 +27,11 @@ class LearningConfig(AppConfig):
         data_rights.register_eraser(data.erase)
         user_signed_up.connect(_accept_pending_invitation, dispatch_uid="learning.invite.signup")
         user_logged_in.connect(_accept_pending_invitation, dispatch_uid="learning.invite.login")
+
+        from innolab import pagecache
+
+        for label in ["Programme", "Offering", "Session", "Cohort", "EnrolmentStatusChange",
+                      "Attendance", "CohortInvitation", "CohortMessage"]:  # fmt: skip
+            pagecache.watch(f"learning.{label}", "learning")
+        pagecache.watch("learning.Enrolment", "learning", person="user_id")
+        pagecache.unshown("learning.CohortDigest", "learning.DigestRecord")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.decorators import lab_staff_required
+from innolab import pagecache
 from learning import calendar, registry, selectors, services
 from learning.forms import CatalogueForm, EnrolmentForm
 from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
@@ -15,7 +16,18 @@ from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
 PAGE_SIZE = 20
 
 
+# What the catalogue and the offering pages show (see innolab.pagecache).
+CATALOGUE_SHOWS = ("learning", "toolkits", "people")
+
+
 def catalogue(request):
+    return pagecache.render(
+        request, "learning/catalogue.html", lambda: _catalogue_context(request),
+        depends=CATALOGUE_SHOWS,
+    )  # fmt: skip
+
+
+def _catalogue_context(request):
     form = CatalogueForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     results = selectors.catalogue_results(user=request.user, filters=filters)
@@ -30,23 +42,24 @@ def catalogue(request):
             item.card_template = registry.get(item.mode).card_template
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "learning/catalogue.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "programmes": [] if filters else selectors.programme_strip(),
-            "modes": [(value, label, MODE_EXPLANATIONS[value]) for value, label in Mode.choices]
-            + [(s.mode, s.label, s.explanation) for s in registry.sources()],
-            "filtered": bool(filters and any(filters.values())),
-        },
-    )
+    return {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "programmes": [] if filters else selectors.programme_strip(),
+        "modes": [(value, label, MODE_EXPLANATIONS[value]) for value, label in Mode.choices]
+        + [(s.mode, s.label, s.explanation) for s in registry.sources()],
+        "filtered": bool(filters and any(filters.values())),
+    }
 
 
 def _target_page(request, target, *, form=None, status=200):
     """The offering or programme page, with its call to action (and form errors)."""
+    template, context = _target_context(request, target, form=form)
+    return render(request, template, context, status=status)
+
+
+def _target_context(request, target, *, form=None):
     if target is None:
         raise Http404(_("No such offering or programme."))
     enrolment = selectors.enrolment_for(user=request.user, target=target)
@@ -69,15 +82,23 @@ def _target_page(request, target, *, form=None, status=200):
             "programme": target,
             "steps": selectors.programme_progress(user=request.user, programme=target),
         }
-    return render(request, template, context, status=status)
+    return template, context
 
 
 def offering_detail(request, slug):
-    return _target_page(request, selectors.offering_get(slug=slug, user=request.user))
+    return pagecache.render(
+        request, "learning/offering_detail.html",
+        lambda: _target_context(request, selectors.offering_get(slug=slug, user=request.user))[1],
+        depends=CATALOGUE_SHOWS,
+    )  # fmt: skip
 
 
 def programme_detail(request, slug):
-    return _target_page(request, selectors.programme_get(slug=slug, user=request.user))
+    return pagecache.render(
+        request, "learning/programme_detail.html",
+        lambda: _target_context(request, selectors.programme_get(slug=slug, user=request.user))[1],
+        depends=CATALOGUE_SHOWS,
+    )  # fmt: skip
 
 
 def _enrol(request, target):
@@ -171,8 +192,11 @@ def programme_withdraw(request, slug):
 
 @login_required
 def my_learning(request):
-    journey = selectors.my_learning(user=request.user)
-    return render(request, "learning/my_learning.html", {"journey": journey})
+    return pagecache.render(
+        request, "learning/my_learning.html",
+        lambda: {"journey": selectors.my_learning(user=request.user)},
+        depends=CATALOGUE_SHOWS,
+    )  # fmt: skip
 
 
 @login_required

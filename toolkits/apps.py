@@ -34,3 +34,10 @@ class ToolkitsConfig(AppConfig):
 
         data_rights.register_exporter("toolkits", data.export)
         data_rights.register_eraser(data.erase)
+
+        from innolab import pagecache
+
+        for label in ["Toolkit", "MethodCard", "ToolkitFile", "DailyDownloads"]:
+            pagecache.watch(f"toolkits.{label}", "toolkits")
+        for label in ["ToolkitUse", "PersonDownload"]:
+            pagecache.watch(f"toolkits.{label}", "toolkits", person="user_id")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innolab import pagecache
 from toolkits import selectors, services
 from toolkits.forms import ToolkitFilterForm, UseForm
 from toolkits.models import ToolkitFile
@@ -14,7 +15,18 @@ from toolkits.models import ToolkitFile
 PAGE_SIZE = 20
 
 
+# What toolkit pages show (see innolab.pagecache): stories name people and offerings.
+TOOLKITS_SHOW = ("toolkits", "learning", "people")
+
+
 def toolkit_list(request):
+    return pagecache.render(
+        request, "toolkits/toolkit_list.html", lambda: _list_context(request),
+        depends=TOOLKITS_SHOW,
+    )  # fmt: skip
+
+
+def _list_context(request):
     form = ToolkitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(selectors.toolkit_list(filters=filters), PAGE_SIZE).get_page(
@@ -22,11 +34,7 @@ def toolkit_list(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "toolkits/toolkit_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
-    )
+    return {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)}
 
 
 def _toolkit_or_404(request, slug):
@@ -37,25 +45,31 @@ def _toolkit_or_404(request, slug):
 
 
 def _detail(request, toolkit, *, form=None, status=200):
+    return render(
+        request, "toolkits/toolkit_detail.html", _detail_context(request, toolkit, form=form),
+        status=status,
+    )  # fmt: skip
+
+
+def _detail_context(request, toolkit, *, form=None):
     own = selectors.use_by(toolkit=toolkit, user=request.user)
     if form is None:
         form = UseForm(initial={"context": own.context, "story": own.story} if own else None)
-    return render(
-        request,
-        "toolkits/toolkit_detail.html",
-        {
-            "toolkit": toolkit,
-            "latest": toolkit.versions[0] if toolkit.versions else None,
-            "stories": selectors.stories(toolkit=toolkit),
-            "own_use": own,
-            "form": form,
-        },
-        status=status,
-    )
+    return {
+        "toolkit": toolkit,
+        "latest": toolkit.versions[0] if toolkit.versions else None,
+        "stories": selectors.stories(toolkit=toolkit),
+        "own_use": own,
+        "form": form,
+    }
 
 
 def toolkit_detail(request, slug):
-    return _detail(request, _toolkit_or_404(request, slug))
+    return pagecache.render(
+        request, "toolkits/toolkit_detail.html",
+        lambda: _detail_context(request, _toolkit_or_404(request, slug)),
+        depends=TOOLKITS_SHOW,
+    )  # fmt: skip
 
 
 def _serve(request, file):

@@ -18,6 +18,7 @@ from community.models import (
     Visibility,
 )
 from community.services.meetings import RsvpRefused, meeting_rsvp
+from innolab import pagecache
 
 FORMER_MEMBER = "Former member"
 
@@ -183,4 +184,6 @@ def account_delete(*, user, now=None):
     user.save()
     user.expertise.clear()
     user.groups.clear()
+    # Most of the above bypasses model signals; the person may appear on any page.
+    pagecache.bump(*pagecache.AREAS, f"user:{user.pk}")
     user.user_permissions.clear()

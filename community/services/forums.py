@@ -32,6 +32,7 @@ from community.models import (
 )
 from community.roles import is_lab_staff
 from community.services.emails import email_queue
+from innolab import pagecache
 
 
 class PostRefused(Refused):
@@ -245,10 +246,15 @@ def answer_accept(*, topic, post, by):
     return topic
 
 
-def topic_mark_read(*, topic, user, now=None):
-    TopicRead.objects.update_or_create(
-        topic=topic, user=user, defaults={"read_at": now or timezone.now()}
+def topic_mark_read(*, topic_id, user, now=None):
+    # One INSERT ... ON CONFLICT statement: this runs on every view of a topic.
+    TopicRead.objects.bulk_create(
+        [TopicRead(topic_id=topic_id, user=user, read_at=now or timezone.now())],
+        update_conflicts=True,
+        unique_fields=["topic", "user"],
+        update_fields=["read_at"],
     )
+    pagecache.bump(f"reads:{user.pk}")
 
 
 def flag_create(*, post, reporter, reason):
@@ -302,6 +308,7 @@ def flags_dismiss(*, post, by, reason="", now=None):
     post.flags.filter(resolved_at__isnull=True).update(
         resolved_at=now or timezone.now(), resolved_by=by
     )
+    pagecache.bump("forum")
     _record(by, "dismiss flags", post=post, topic=post.topic, reason=reason)
 
 
@@ -397,6 +404,7 @@ def forum_post_notify(*, post_id, now=None):
         [Notification(user=u, kind=kinds[u.pk], post=post, created_at=now) for u in allowed],
         ignore_conflicts=True,
     )
+    pagecache.bump(*(f"user:{u.pk}" for u in allowed))  # their unread counts
     url = settings.SITE_URL + post.get_absolute_url()
     for person in allowed:
         if person.forum_emails != "immediate" and kinds[person.pk] != Notification.Kind.MENTION:
@@ -480,4 +488,6 @@ def forum_daily_send(*, now=None, frequency="daily"):
 
 
 def notifications_mark_read(*, user, now=None):
-    return user.notifications.filter(read_at__isnull=True).update(read_at=now or timezone.now())
+    marked = user.notifications.filter(read_at__isnull=True).update(read_at=now or timezone.now())
+    pagecache.bump(f"user:{user.pk}")
+    return marked
