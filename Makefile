@@ -51,10 +51,14 @@ test: $(VENV)/.installed-dev var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## security: static checks: bandit on the deployed code (each exception has a `# nosec`
-## with its reason beside it) and no model change without its migration
+## with its reason beside it), no model change without its migration, and the migration
+## linter on every migration not in .ci/migration-baseline.txt (it reads sqlmigrate's SQL,
+## so the database must exist; an empty one will do)
 security: $(VENV)/.installed-dev var
 	$(BIN)/bandit -ll -q -r community learning toolkits innolab -x '*/migrations/*' 2>/dev/null
+	$(BIN)/python -m innolab.ensure_database
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python -m innolab.lint_migrations
 
 ## drills: rehearsals with real processes against PostgreSQL (tests/drills/), with their output
 drills: $(VENV)/.installed-dev var
