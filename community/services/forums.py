@@ -247,13 +247,16 @@ def answer_accept(*, topic, post, by):
 
 
 def topic_mark_read(*, topic_id, user, now=None):
-    # One INSERT ... ON CONFLICT statement: this runs on every view of a topic.
-    TopicRead.objects.bulk_create(
-        [TopicRead(topic_id=topic_id, user=user, read_at=now or timezone.now())],
-        update_conflicts=True,
-        unique_fields=["topic", "user"],
-        update_fields=["read_at"],
-    )
+    # This runs on every view of a topic: one UPDATE when the person has read it before,
+    # otherwise an INSERT that a simultaneous first view cannot make fail.
+    now = now or timezone.now()
+    if not TopicRead.objects.filter(topic_id=topic_id, user=user).update(read_at=now):
+        TopicRead.objects.bulk_create(
+            [TopicRead(topic_id=topic_id, user=user, read_at=now)],
+            update_conflicts=True,
+            unique_fields=["topic", "user"],
+            update_fields=["read_at"],
+        )
     pagecache.bump(f"reads:{user.pk}")
 
 

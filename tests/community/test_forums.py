@@ -207,6 +207,17 @@ def test_locked_topics_refuse_replies():
         services.post_reply(topic=t, author=old_user(), body="late")
 
 
+def test_marking_a_topic_read_keeps_one_row_per_person_with_the_latest_time():
+    from community.models import TopicRead
+
+    subject, reader = topic(), old_user()
+    first = timezone.now() - timedelta(hours=1)
+    services.topic_mark_read(topic_id=subject.pk, user=reader, now=first)
+    services.topic_mark_read(topic_id=subject.pk, user=reader)
+    row = TopicRead.objects.get(topic=subject, user=reader)
+    assert row.read_at > first
+
+
 def test_unread_marker_and_best_of(client):
     where = space()
     reader = old_user()
