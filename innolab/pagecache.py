@@ -18,6 +18,9 @@ bump. Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `
 themselves. `PAGE_CACHE_SECONDS` (default 300) bounds what nothing bumps: a page that
 changes with the clock alone ("upcoming" meetings, enrolment deadlines).
 
+If the cache cannot be reached, pages are rendered as usual, and a bump that failed is
+retried by its process before that process next reads or bumps generations.
+
 CSRF tokens differ per visitor, so the cached copy holds a placeholder that is replaced
 with the visitor's own token on the way out. Requests with messages to show, and
 anything but GET, are rendered as usual and not kept.
@@ -60,16 +63,26 @@ def _generation_key(name):
     return f"{PREFIX}:gen:{name}"
 
 
+# Bumps that failed (the cache unreachable): this process retries them before it next
+# reads generations or bumps, so pages kept before an outage do not outlive it.
+_unbumped = set()
+
+
 def _bump_now(names):
+    names = set(names) | _unbumped
+    _unbumped.clear()
     for name in names:
         key = _generation_key(name)
         try:
-            cache.incr(key)
-        except ValueError:
-            # Never bumped, or evicted: start anywhere but where an old page could be.
-            cache.add(key, secrets.randbelow(2**62), timeout=None)
+            try:
+                cache.incr(key)
+            except ValueError:
+                # Never bumped, or evicted: start anywhere but where an old page could be.
+                cache.add(key, secrets.randbelow(2**62), timeout=None)
         except Exception:
-            logger.warning("page cache: could not bump %s", name, exc_info=True)
+            _unbumped.add(name)
+    if _unbumped:
+        logger.warning("page cache unreachable: %s to bump later", ", ".join(sorted(_unbumped)))
 
 
 def bump(*names):
@@ -83,6 +96,8 @@ def bump(*names):
 
 
 def _generations(names):
+    if _unbumped:
+        _bump_now(())
     keys = {_generation_key(name): name for name in names}
     found = cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]

@@ -181,6 +181,22 @@ def test_pages_are_rendered_as_usual_when_the_cache_fails(monkeypatch):
     factories.offering(title="Another")  # a write still succeeds
 
 
+def test_a_change_made_while_the_cache_was_down_is_seen_once_it_is_back(monkeypatch):
+    offering = factories.offering(title="Design sprints")
+    url = offering.get_absolute_url()
+    get(Client(), url)  # kept
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(cache, "incr", broken)
+        outage.setattr(cache, "add", broken)
+        offering.title = "Design sprints, renamed during the outage"
+        offering.save()
+    assert "renamed during the outage" in get(Client(), url)[0]
+
+
 def test_every_model_says_which_pages_show_it():
     """A new model must be watched (its changes refresh pages) or declared unshown."""
     labels = {
