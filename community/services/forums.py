@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Value
+from django.db.models import Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,17 +247,24 @@ def answer_accept(*, topic, post, by):
 
 
 def topic_mark_read(*, topic_id, user, now=None):
-    # This runs on every view of a topic: one UPDATE when the person has read it before,
-    # otherwise an INSERT that a simultaneous first view cannot make fail.
+    """Records that `user` has read the topic as it is now, so it is no longer "New".
+
+    This runs on every view of a topic, so it writes only when something was posted since
+    the last read (a page view changes no row otherwise), and never fails on a
+    simultaneous first view."""
     now = now or timezone.now()
-    if not TopicRead.objects.filter(topic_id=topic_id, user=user).update(read_at=now):
+    reads = TopicRead.objects.filter(topic_id=topic_id, user=user)
+    last_activity = Topic.objects.filter(pk=topic_id).values("last_activity_at")
+    if reads.filter(read_at__lt=Subquery(last_activity)).update(read_at=now):
+        pagecache.bump(f"reads:{user.pk}")
+    elif not reads.exists():
         TopicRead.objects.bulk_create(
             [TopicRead(topic_id=topic_id, user=user, read_at=now)],
             update_conflicts=True,
             unique_fields=["topic", "user"],
             update_fields=["read_at"],
         )
-    pagecache.bump(f"reads:{user.pk}")
+        pagecache.bump(f"reads:{user.pk}")
 
 
 def flag_create(*, post, reporter, reason):

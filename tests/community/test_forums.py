@@ -207,15 +207,20 @@ def test_locked_topics_refuse_replies():
         services.post_reply(topic=t, author=old_user(), body="late")
 
 
-def test_marking_a_topic_read_keeps_one_row_per_person_with_the_latest_time():
+def test_a_topic_read_again_is_written_only_when_something_was_posted_since():
     from community.models import TopicRead
 
     subject, reader = topic(), old_user()
-    first = timezone.now() - timedelta(hours=1)
+    first = timezone.now() + timedelta(seconds=1)
     services.topic_mark_read(topic_id=subject.pk, user=reader, now=first)
-    services.topic_mark_read(topic_id=subject.pk, user=reader)
+    services.topic_mark_read(topic_id=subject.pk, user=reader)  # nothing new: kept
+    assert TopicRead.objects.get(topic=subject, user=reader).read_at == first
+
+    later = first + timedelta(minutes=5)
+    services.post_reply(topic=subject, author=old_user(), body="News", now=later)
+    services.topic_mark_read(topic_id=subject.pk, user=reader, now=later + timedelta(seconds=1))
     row = TopicRead.objects.get(topic=subject, user=reader)
-    assert row.read_at > first
+    assert row.read_at == later + timedelta(seconds=1)
 
 
 def test_unread_marker_and_best_of(client):

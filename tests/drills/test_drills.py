@@ -143,6 +143,18 @@ def post(url, session_key, data=None):
         return error.code
 
 
+def get(url, session_key):
+    """A signed-in GET; returns the status code and the page."""
+    request = urllib.request.Request(  # noqa: S310 - a local server
+        url, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -210,17 +222,23 @@ def test_backup_and_restore_into_a_fresh_database():
 
 
 class Redis:
-    """A Redis of the drill's own on a free port, so the machine's one is never stopped."""
+    """A Redis of the drill's own on a free port, so the machine's one is never stopped;
+    with `keep_in`, it keeps its data across a restart (append-only file), as a production
+    Redis with persistence does."""
 
-    def __init__(self):
+    def __init__(self, keep_in=None):
+        self.keep_in = keep_in
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
         self.start()
 
     def start(self):
+        persistence = ["--appendonly", "no"]
+        if self.keep_in:
+            persistence = ["--appendonly", "yes", "--dir", str(self.keep_in)]
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            ["redis-server", "--port", str(self.port), "--save", "", *persistence],
             stdout=subprocess.DEVNULL,
         )
         for _ in range(50):
@@ -288,7 +306,8 @@ def test_broker_outage_requests_answer_and_every_email_goes_once_when_it_is_back
     from community import services as community_services
     from community.models import Meeting, OutgoingEmail, Space
 
-    redis = Redis()
+    (tmp_path / "redis").mkdir()
+    redis = Redis(keep_in=tmp_path / "redis")  # pages kept before the outage survive it
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     programme = factories.programme()
@@ -309,10 +328,17 @@ def test_broker_outage_requests_answer_and_every_email_goes_once_when_it_is_back
     community_services.follow_toggle(user=follower, topic=topic)
     OutgoingEmail.objects.all().delete()
     server = Gunicorn(database_url(), workers=3, redis=redis.url, mail_dir=mail_dir)
+    topic_url = f"{server.base}/community/topics/{topic.pk}/"
     try:
+        assert get(topic_url, key)[0] == 200  # now kept in the page cache, in Redis
         redis.stop()
         print("Redis stopped")
         timings = {}
+        for name, url in [("topic page", topic_url), ("catalogue", f"{server.base}/learning/")]:
+            started = time.perf_counter()
+            status, _page = get(url, key)
+            timings[name] = (status, time.perf_counter() - started)
+            print(f"  {name}: HTTP {status} in {timings[name][1] * 1000:.0f} ms")
         for name, url, data in [
             ("enrol", f"{server.base}/learning/offerings/{offering.slug}/enrol/", {}),
             ("RSVP", f"{server.base}/community/meetings/{meeting.pk}/", {"answer": "going"}),
@@ -329,9 +355,16 @@ def test_broker_outage_requests_answer_and_every_email_goes_once_when_it_is_back
         assert Enrolment.objects.filter(offering=offering, user=person).exists()
         assert meeting.rsvps.filter(user=person, answer="going").exists()
         assert topic.posts.filter(body="During the outage").exists()
+        assert "During the outage" in get(topic_url, key)[1]  # rendered, not the kept copy
 
         redis.start()
-        print("Redis started again; a worker starts and the sweep runs every minute")
+        print("Redis started again, with the pages kept before the outage")
+        stale = 0
+        while stale < 30 and "During the outage" not in get(topic_url, key)[1]:
+            stale += 1
+        print(f"  the topic page showed the reply after {stale} stale answers")
+        assert stale < 30
+        print("A worker starts and the sweep runs every minute")
         env = server_env(database_url(), redis=redis.url, mail_dir=mail_dir)
         worker = celery("worker", "--concurrency", "2", "--loglevel", "WARNING", env=env)
         try:
