@@ -193,13 +193,13 @@ def render(request, template, context, *, depends):
     try:
         key = _key(request, template, depends)
         body = cache.get(key)
-    except Exception:
-        logger.warning("page cache unavailable; rendering %s", template, exc_info=True)
+    except Exception as error:
+        logger.warning("page cache unavailable (%s); rendering %s", error, template)
         return HttpResponse(render_to_string(template, context(), request))
     if body is None:
         body = render_to_string(template, context() | {"csrf_token": CSRF_PLACEHOLDER}, request)
         try:
             cache.set(key, body, seconds())
-        except Exception:
-            logger.warning("page cache: could not keep %s", template, exc_info=True)
+        except Exception as error:
+            logger.warning("page cache: could not keep %s (%s)", template, error)
     return _response(request, body)
