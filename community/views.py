@@ -517,8 +517,10 @@ def _topic_page(request, pk):
         depends=FORUM_SHOWS,
     )  # fmt: skip
     # Reached only when the page was shown: the checks above raise Http404 otherwise, and
-    # a page comes from the cache only for the person it was rendered for.
-    services.topic_mark_read(topic_id=pk, user=request.user)
+    # a page comes from the cache only for the person it was rendered for. A page from the
+    # cache means nothing was posted since this person's last view marked it read.
+    if not response.from_page_cache:
+        services.topic_mark_read(topic_id=pk, user=request.user)
     return response
 
 

@@ -179,27 +179,32 @@ def _cacheable(request):
     return len(messages.get_messages(request)) == 0
 
 
-def _response(request, body):
-    if CSRF_PLACEHOLDER in body:
+def _response(body, *, request=None, kept=False):
+    if request is not None and CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request))
-    return HttpResponse(body)
+    response = HttpResponse(body)
+    # True when served from the cache: nothing the page shows has changed since it was
+    # rendered for this person (a view may skip work it did at that render).
+    response.from_page_cache = kept
+    return response
 
 
 def render(request, template, context, *, depends):
     """Like `django.shortcuts.render`, with `context` a callable that is only run when the
     page is not in the cache. It may raise Http404: nothing is kept then."""
     if not _cacheable(request):
-        return HttpResponse(render_to_string(template, context(), request))
+        return _response(render_to_string(template, context(), request))
     try:
         key = _key(request, template, depends)
         body = cache.get(key)
     except Exception as error:
         logger.warning("page cache unavailable (%s); rendering %s", error, template)
-        return HttpResponse(render_to_string(template, context(), request))
-    if body is None:
-        body = render_to_string(template, context() | {"csrf_token": CSRF_PLACEHOLDER}, request)
-        try:
-            cache.set(key, body, seconds())
-        except Exception as error:
-            logger.warning("page cache: could not keep %s (%s)", template, error)
-    return _response(request, body)
+        return _response(render_to_string(template, context(), request))
+    if body is not None:
+        return _response(body, request=request, kept=True)
+    body = render_to_string(template, context() | {"csrf_token": CSRF_PLACEHOLDER}, request)
+    try:
+        cache.set(key, body, seconds())
+    except Exception as error:
+        logger.warning("page cache: could not keep %s (%s)", template, error)
+    return _response(body, request=request)

@@ -136,6 +136,19 @@ def test_a_private_topic_is_not_shown_or_marked_read_for_an_outsider(client):
     assert TopicRead.objects.filter(topic=topic).count() == 1  # the author's only
 
 
+def test_viewing_an_unchanged_topic_again_writes_nothing(client):
+    space = Space.objects.create(name="Open", slug="open")
+    topic = community_services.topic_create(
+        space=space, author=factories.user(), title="Hello", kind="discussion", body="Hi"
+    )
+    client.force_login(factories.user())
+    get(client, topic.get_absolute_url())  # rendered, kept, marked read
+    with CaptureQueriesContext(connection) as captured:
+        client.get(topic.get_absolute_url())
+    writes = [q["sql"] for q in captured if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert not writes, writes
+
+
 def test_an_account_deleted_leaves_the_directory_at_once(client):
     viewer = factories.alumnus()
     leaving = factories.alumnus(display_name="Leaving Person", visibility="members")
