@@ -327,6 +327,7 @@ lines += [
 ]
 table = "\n".join(lines) + "\n"
 (RESULTS / "latest.md").write_text(table)
+(RESULTS / f"{args.scale}.md").write_text(table)
 
 
 def svg_chart(rows):
