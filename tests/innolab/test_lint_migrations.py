@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 
 from innolab import lint_migrations
 
@@ -22,6 +23,9 @@ def database(django_db_setup, django_db_blocker):
     # nothing; no test transaction is needed, and SQLite's schema editor refuses one.
     with django_db_blocker.unblock():
         yield
+        # Opened outside any test transaction: left open, it would keep the test database
+        # busy when pytest-django drops it at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
