@@ -51,4 +51,3 @@ def _watch_for_page_cache():
     # Tags label offerings, toolkits, topics and people alike.
     for label in ["taggit.Tag", "taggit.TaggedItem"]:
         pagecache.watch(label, *pagecache.AREAS)
-    pagecache.connect()

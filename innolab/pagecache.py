@@ -30,6 +30,7 @@ import hashlib
 import logging
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -113,8 +114,14 @@ def watch(label, *areas, person=None, own="user", quiet=()):
     """A save or delete of `label` ("app.Model") bumps `areas`, and the `own` generation
     ("user": every page of theirs; or a narrower one, say "reads") of the person named by
     the attribute `person` ("user_id", or "pk" for the user model). A save of only `quiet`
-    fields (say, `last_login`) bumps nothing."""
+    fields (say, `last_login`) bumps nothing. Call it from `AppConfig.ready`."""
     WATCHED[label] = (areas, person and (person, own), frozenset(quiet))
+    # Connected per model: a receiver for every model would cost every other model's bulk
+    # deletes their fast path (Django would load each row to send it the signal).
+    model = apps.get_model(label)
+    post_save.connect(_on_change, sender=model, dispatch_uid=f"pagecache.save.{label}")
+    post_delete.connect(_on_change, sender=model, dispatch_uid=f"pagecache.delete.{label}")
+    m2m_changed.connect(_on_m2m, dispatch_uid="pagecache.m2m")
 
 
 def unshown(*labels):
@@ -142,13 +149,6 @@ def _on_change(sender, instance, update_fields=None, **kwargs):
 def _on_m2m(sender, instance, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
         bump(*_names_for(instance))
-
-
-def connect():
-    """Connects the signals once every app has declared what it watches."""
-    post_save.connect(_on_change, dispatch_uid="pagecache.save")
-    post_delete.connect(_on_change, dispatch_uid="pagecache.delete")
-    m2m_changed.connect(_on_m2m, dispatch_uid="pagecache.m2m")
 
 
 # --- Pages -------------------------------------------------------------------------------------

@@ -210,6 +210,13 @@ def test_a_change_made_while_the_cache_was_down_is_seen_once_it_is_back(monkeypa
     assert "renamed during the outage" in get(Client(), url)[0]
 
 
+def test_bulk_deletes_of_models_no_page_shows_keep_their_fast_path():
+    from django.contrib.sessions.models import Session
+    from django.db.models.deletion import Collector
+
+    assert Collector(using="default").can_fast_delete(Session.objects.all())
+
+
 def test_every_model_says_which_pages_show_it():
     """A new model must be watched (its changes refresh pages) or declared unshown."""
     labels = {
