@@ -29,7 +29,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from community.models import User
-from learning.models import Enrolment
+from learning.models import Cohort, Enrolment
 from tests import factories
 
 pytestmark = [
@@ -281,6 +281,39 @@ def celery_call(task, env):
                    check=True, capture_output=True)  # fmt: skip
 
 
+def people(n, prefix):
+    """n members made in one insert (no password hashing), for drills at scale."""
+    return User.objects.bulk_create(
+        User(email=f"{prefix}{i}@example.gov", handle=f"{prefix}-{i}",
+             display_name=f"{prefix.title()} {i}")
+        for i in range(n)
+    )  # fmt: skip
+
+
+def meeting_due_for_reminder(programme):
+    """A scheduled meeting of `programme` whose one-day reminder is due now."""
+    from community.models import Meeting, MeetingSeries
+
+    series = MeetingSeries.objects.create(programme=programme, title="Inter-Transfo")
+    start = timezone.now() + timedelta(days=1, minutes=-10)
+    return Meeting.objects.create(
+        series=series, programme=programme, title="Inter-Transfo", starts_at=start,
+        ends_at=start + timedelta(hours=3), status="scheduled",
+    )  # fmt: skip
+
+
+def cohort_due_for_digest(programme, name, members):
+    """A cohort of `programme` with `members` confirmed, started 200 days ago: its
+    six-monthly digest is due."""
+    cohort = Cohort.objects.create(
+        name=name, programme=programme, starts_on=timezone.localdate() - timedelta(days=200)
+    )
+    Enrolment.objects.bulk_create(
+        Enrolment(user=p, programme=programme, cohort=cohort, status="confirmed") for p in members
+    )
+    return cohort
+
+
 def kill_worker(worker):
     """kill -9 a Celery worker and its pool processes; returns how many were killed."""
     children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True,
@@ -492,23 +525,13 @@ def test_database_restart_under_light_load_recovers_on_its_own():
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_worker_killed_mid_digest_every_member_gets_one(tmp_path):
     from community.models import Meeting, OutgoingEmail
-    from learning.models import Cohort, CohortDigest
+    from learning.models import CohortDigest
 
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     redis = Redis()
     programme = factories.programme()
-    cohort = Cohort.objects.create(
-        name="Killed mid-batch", programme=programme,
-        starts_on=timezone.localdate() - timedelta(days=200),
-    )  # fmt: skip
-    people = User.objects.bulk_create(
-        User(email=f"drill{i}@example.gov", handle=f"drill-{i}", display_name=f"Drill {i}")
-        for i in range(2000)
-    )
-    Enrolment.objects.bulk_create(
-        Enrolment(user=p, programme=programme, cohort=cohort, status="confirmed") for p in people
-    )
+    cohort = cohort_due_for_digest(programme, "Killed mid-batch", people(2000, "drill"))
     start = timezone.now() + timedelta(days=20)
     Meeting.objects.create(
         title="Inter-Transfo", programme=programme, starts_at=start,
@@ -557,8 +580,7 @@ def test_two_beats_and_two_workers_send_no_duplicates(tmp_path):
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
     from community import services as community_services
-    from community.models import Meeting, MeetingSeries, OutgoingEmail
-    from learning.models import Cohort
+    from community.models import OutgoingEmail
 
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
@@ -571,27 +593,13 @@ def test_two_beats_and_two_workers_send_no_duplicates(tmp_path):
         PeriodicTask.objects.create(name=task, task=task, interval=every)
     # A meeting whose one-day reminder is due, with 20 people going.
     programme = factories.programme()
-    series = MeetingSeries.objects.create(programme=programme, title="Inter-Transfo")
-    start = timezone.now() + timedelta(days=1, minutes=-10)
-    meeting = Meeting.objects.create(
-        series=series, programme=programme, title="Inter-Transfo", starts_at=start,
-        ends_at=start + timedelta(hours=3), status="scheduled",
-    )  # fmt: skip
+    meeting = meeting_due_for_reminder(programme)
     step = factories.offering(programme=programme)
     going = [factories.alumnus(of=step) for _ in range(20)]
     for person in going:
         community_services.meeting_rsvp(meeting=meeting, user=person, answer="going")
     # A cohort of 200 whose digest is due.
-    cohort = Cohort.objects.create(
-        name="Two beats", programme=programme, starts_on=timezone.localdate() - timedelta(days=200)
-    )
-    members = User.objects.bulk_create(
-        User(email=f"beat{i}@example.gov", handle=f"beat-{i}", display_name=f"Beat {i}")
-        for i in range(200)
-    )
-    Enrolment.objects.bulk_create(
-        Enrolment(user=p, programme=programme, cohort=cohort, status="confirmed") for p in members
-    )
+    cohort_due_for_digest(programme, "Two beats", people(200, "beat"))
     OutgoingEmail.objects.all().delete()
     env = server_env(database_url(), redis=redis.url, mail_dir=mail_dir)
     processes = [
@@ -628,23 +636,15 @@ def test_two_beats_and_two_workers_send_no_duplicates(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_worker_killed_during_reminders_everyone_gets_one(tmp_path):
-    from community.models import Meeting, MeetingSeries, OutgoingEmail, Rsvp
+    from community.models import OutgoingEmail, Rsvp
 
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     redis = Redis()
     programme = factories.programme()
-    series = MeetingSeries.objects.create(programme=programme, title="Inter-Transfo")
-    start = timezone.now() + timedelta(days=1, minutes=-10)
-    meeting = Meeting.objects.create(
-        series=series, programme=programme, title="Inter-Transfo", starts_at=start,
-        ends_at=start + timedelta(hours=3), status="scheduled",
-    )  # fmt: skip
-    people = User.objects.bulk_create(
-        User(email=f"going{i}@example.gov", handle=f"going-{i}", display_name=f"Going {i}")
-        for i in range(600)
-    )
-    Rsvp.objects.bulk_create(Rsvp(meeting=meeting, user=p, answer="going") for p in people)
+    meeting = meeting_due_for_reminder(programme)
+    going = people(600, "going")
+    Rsvp.objects.bulk_create(Rsvp(meeting=meeting, user=p, answer="going") for p in going)
     env = {**server_env(database_url(), redis=redis.url, mail_dir=mail_dir),
            "OUTBOX_SENDING_TIMEOUT": "20"}  # fmt: skip
     sent = OutgoingEmail.objects.filter(kind="community/meeting_reminder", status="sent")
