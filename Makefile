@@ -43,10 +43,11 @@ run: seed
 	@echo ""
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
-## test: install, lint, run the whole suite
+## test: install, lint, check the house's layers (pyproject.toml), run the whole suite
 test: $(VENV)/.installed-dev var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(MAKE) --no-print-directory security
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -73,6 +74,7 @@ bench: $(VENV)/.installed-dev var
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

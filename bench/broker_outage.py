@@ -12,7 +12,7 @@ django_ready()
 
 from django.db import transaction  # noqa: E402
 
-from community.services import email_queue  # noqa: E402
+from community.outbox.services import email_queue  # noqa: E402
 from innolab.celery import app  # noqa: E402
 
 

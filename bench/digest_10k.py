@@ -28,11 +28,10 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from community import services as community_services  # noqa: E402
 from community.models import Meeting, Organisation, OutgoingEmail, User  # noqa: E402
-from community.services import emails as email_services  # noqa: E402
+from community.outbox import services as email_services  # noqa: E402
+from community.services import digests as digest_services  # noqa: E402
 from learning.models import Cohort, CohortDigest, DigestRecord, Enrolment, Programme  # noqa: E402
-from learning.services import digests as digest_services  # noqa: E402
 
 NAME = f"Bench digest cohort ({args.members})"
 
@@ -165,7 +164,7 @@ def deliver():
     sent = 0
     for first in range(0, len(ids), email_services.DELIVERY_BATCH):
         part = ids[first : first + email_services.DELIVERY_BATCH]
-        sent += community_services.email_deliver_batch(email_ids=part)["sent"]
+        sent += email_services.email_deliver_batch(email_ids=part)["sent"]
     return sent
 
 

@@ -3,7 +3,7 @@
 1. Prepares the benchmark database (BENCH_DATABASE_URL, default the local PostgreSQL's
    `innolab_bench`): migrate, `seed_bench --scale $BENCH_SCALE --if-empty` (S by default),
    collectstatic, the fortunes table, and sessions made directly (no rate-limited login).
-2. Starts gunicorn (sync workers, 2 x cores + 1) on innolab.bench_wsgi, DEBUG off.
+2. Starts gunicorn (sync workers, 2 x cores + 1) on bench.wsgi, DEBUG off.
 3. Warms every page up, then measures each with wrk in interleaved rounds (4 rounds of
    10 s per page by default): req/s, p50, p99 and the ratio to fortunes in the same
    round (the median of the rounds' ratios is reported).
@@ -50,7 +50,7 @@ ENV = {
     "EMAIL_URL": "consolemail://",
     "LOG_LEVEL": "WARNING",
     "INNOLAB_BENCH": "1",
-    "DJANGO_SETTINGS_MODULE": "innolab.settings",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
 }
 # The cache pages are kept in (innolab.pagecache), as in production: Redis. Pages queue
 # nothing, so the broker setting that comes with it is unused.
@@ -88,7 +88,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from openloop import fixed_rate  # noqa: E402
 
-from community.bench import BENCH_USER_HANDLE  # noqa: E402
+from bench.seed import BENCH_USER_HANDLE  # noqa: E402
 from community.models import Space, Topic, User  # noqa: E402
 from learning.models import Offering  # noqa: E402
 
@@ -149,7 +149,6 @@ PAGES = [
 
 
 # --- Queries per request and the cost of rendering, in-process -------------------------------
-@override_settings(ROOT_URLCONF="innolab.bench_urls")
 def in_process(path, signed_in, *, kept, repeat=20):
     """Queries of one request and median ms over `repeat`, with the page kept in the cache
     (as the server serves it between changes) or rendered every time (after a change)."""
@@ -189,7 +188,7 @@ cache.clear()
 workers = 2 * (os.cpu_count() or 1) + 1
 step(f"gunicorn, {workers} sync workers on 127.0.0.1:{args.port}")
 server = subprocess.Popen(
-    [str(BIN / "gunicorn"), "innolab.bench_wsgi:application", "--workers", str(workers),
+    [str(BIN / "gunicorn"), "bench.wsgi:application", "--workers", str(workers),
      "--worker-class", "sync", "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
     cwd=ROOT, env=ENV, start_new_session=True,
 )  # fmt: skip

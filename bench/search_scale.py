@@ -13,8 +13,8 @@ django_ready()
 
 from django.contrib.postgres.search import SearchQuery  # noqa: E402
 
+from bench.seed.bulkload import WORDS  # noqa: E402
 from community import selectors  # noqa: E402
-from community.bulkload import WORDS  # noqa: E402
 from community.models import Post, User  # noqa: E402
 
 viewer = User.objects.get(handle="member-1")

@@ -7,47 +7,64 @@ def _sync_roles(sender, app_config=None, using="default", **kwargs):
     # Django creates permissions in post_migrate, after every migration has run, so a
     # data migration cannot give the group its permissions on a fresh database. This
     # receiver runs after auth's (community comes later in INSTALLED_APPS) and creates
-    # any permission still missing before it syncs the group.
+    # any permission still missing before it syncs the group. (Imported here: apps.py is
+    # loaded before the models these modules need.)
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+
+    from community.accounts.roles import lab_staff_group_sync
 
     if app_config is None or app_config.label != "community":
         return
     for config in apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
-    from community.roles import lab_staff_group_sync
-
     lab_staff_group_sync()
 
 
 class CommunityConfig(AppConfig):
+    """The floor (community.accounts, community.outbox) and the roof (people, meetings,
+    forums, reach, digests) share this app and its label; docs/architecture.md."""
+
     name = "community"
     verbose_name = _("Community")
 
     def ready(self):
+        # Imports in ready(): models can only be imported once the app registry is loaded.
+        from community.accounts import data_rights
+        from community.services import data, digests
+
         post_migrate.connect(_sync_roles, dispatch_uid="community.sync_roles")
+        data_rights.register_exporter("change_agent", data.export_change_agent)
+        data_rights.register_exporter("advice_requests", data.export_advice)
+        data_rights.register_exporter("meetings", data.export_meetings)
+        data_rights.register_exporter("forum_posts", data.export_posts)
+        data_rights.register_exporter("cohort_digests", digests.export)
+        data_rights.register_eraser(data.erase)
         _watch_for_page_cache()
 
 
 def _watch_for_page_cache():
     # Which cached pages (innolab.pagecache) each model's rows appear on.
+    from taggit.models import Tag, TaggedItem
+
+    from community import models
     from innolab import pagecache
 
-    for label in ["Space", "Topic", "Post", "PostRevision", "Reaction", "Flag",
-                  "ModerationAction"]:  # fmt: skip
-        pagecache.watch(f"community.{label}", "forum")
-    pagecache.watch("community.Follow", "forum", person="user_id")
+    for model in [models.Space, models.Topic, models.Post, models.PostRevision,
+                  models.Reaction, models.Flag, models.ModerationAction]:  # fmt: skip
+        pagecache.watch(model, "forum")
+    pagecache.watch(models.Follow, "forum", person="user_id")
     # "New" badges: only the person's forum lists show them.
-    pagecache.watch("community.TopicRead", person="user_id", own="reads")
-    pagecache.watch("community.Notification", person="user_id")  # the unread count
-    pagecache.watch("community.User", "people", person="pk", quiet=["last_login"])
-    for label in ["Organisation", "ChangeAgent", "SpreadActivity", "AdviceRequest",
-                  "AdviceReply"]:  # fmt: skip
-        pagecache.watch(f"community.{label}", "people")
-    pagecache.watch("community.MeetingSeries", "meetings")
-    pagecache.watch("community.Meeting", "meetings")
-    pagecache.watch("community.Rsvp", "meetings", person="user_id")
-    pagecache.unshown("community.OutgoingEmail", "community.MeetingReminder")
+    pagecache.watch(models.TopicRead, person="user_id", own="reads")
+    pagecache.watch(models.Notification, person="user_id")  # the unread count
+    pagecache.watch(models.User, "people", person="pk", quiet=["last_login"])
+    for model in [models.Organisation, models.ChangeAgent, models.SpreadActivity,
+                  models.AdviceRequest, models.AdviceReply]:  # fmt: skip
+        pagecache.watch(model, "people")
+    pagecache.watch(models.MeetingSeries, "meetings")
+    pagecache.watch(models.Meeting, "meetings")
+    pagecache.watch(models.Rsvp, "meetings", person="user_id")
+    pagecache.unshown(models.OutgoingEmail, models.MeetingReminder)
     # Tags label offerings, toolkits, topics and people alike.
-    for label in ["taggit.Tag", "taggit.TaggedItem"]:
-        pagecache.watch(label, *pagecache.AREAS)
+    for model in [Tag, TaggedItem]:
+        pagecache.watch(model, *pagecache.AREAS)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from community.models import Meeting
+
 
 def meeting_ics(meetings, *, going=False, name="innolab sharing meetings"):
     """iCalendar text for `meetings`. Joining links only for people who are going."""
@@ -30,6 +32,7 @@ def meeting_ics(meetings, *, going=False, name="innolab sharing meetings"):
             event.add("location", location)
         if description:
             event.add("description", description)
-        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        cancelled = meeting.status == Meeting.Status.CANCELLED
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         cal.add_component(event)
     return cal.to_ical().decode()

@@ -1,70 +1,15 @@
-import re
+"""The community's forms: the directory's filters, advice, change agents, meetings,
+forums and moderation. (A person's own account forms are community.accounts.forms.)"""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from community.models import Rsvp, SpreadActivity, Topic, User
-from community.widgets import QuickSelect
-
-
-class SignupExtraForm(forms.Form):
-    """Fields allauth's sign-up form adds to e-mail and password."""
-
-    display_name = forms.CharField(
-        label=_("Your name"),
-        max_length=150,
-        help_text=_("As colleagues know you. Shown on your profile."),
-    )
-
-    def signup(self, request, user):
-        user.display_name = self.cleaned_data["display_name"]
-        user.save(update_fields=["display_name"])
-
-
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = [
-            "display_name",
-            "handle",
-            "job_title",
-            "organisation",
-            "country",
-            "time_zone",
-            "preferred_language",
-            "bio",
-            "expertise",
-            "visibility",
-            "open_to_advice",
-            "advice_topics",
-        ]
-        widgets = {
-            "bio": forms.Textarea(attrs={"rows": 5}),
-            "visibility": forms.RadioSelect,
-        }
-
-    def clean_handle(self):
-        handle = self.cleaned_data["handle"].lower()
-        if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", handle):
-            raise forms.ValidationError(
-                _("Use lower-case letters, digits and single hyphens, e.g. “ada-lovelace”.")
-            )
-        taken = User.objects.filter(handle__iexact=handle).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("This handle is taken. Try another one."))
-        return handle
-
-
-def lab_choice_field():
-    """A filter field listing the innovation labs (catalogue and toolkit filters)."""
-    from community.models import Organisation
-
-    return forms.ModelChoiceField(
-        label=_("Host lab"),
-        required=False,
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB),
-        empty_label=_("Any lab"),
-    )
+from community.accounts.models import Organisation
+from community.accounts.widgets import QuickSelect
+from community.models import Rsvp, SpreadActivity, Topic
+from learning.models import Cohort, Offering, Programme
+from toolkits.models import Toolkit
 
 
 class DirectoryForm(forms.Form):
@@ -87,16 +32,9 @@ class DirectoryForm(forms.Form):
     change_agent = forms.BooleanField(label=_("Change agents only"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from django.apps import apps
-        from django_countries import countries
-
-        from community.models import Organisation
-
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = apps.get_model("learning", "Programme").objects.filter(
-            status="published"
-        )
-        self.fields["cohort"].queryset = apps.get_model("learning", "Cohort").objects.all()
+        self.fields["programme"].queryset = Programme.objects.published()
+        self.fields["cohort"].queryset = Cohort.objects.all()
         self.fields["organisation"].queryset = Organisation.objects.all()
         self.fields["country"].choices = [("", _("Any country")), *countries]
 
@@ -126,8 +64,6 @@ class NominationForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from community.models import Organisation
-
         super().__init__(*args, **kwargs)
         self.fields["home_agency"].queryset = Organisation.objects.all()
 
@@ -140,29 +76,6 @@ class ActivityForm(forms.ModelForm):
             "happened_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-class DeleteAccountForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
-    confirm = forms.CharField(
-        label=_("Type DELETE to confirm"),
-        max_length=10,
-        help_text=_("This cannot be undone."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        if not self.user.check_password(self.cleaned_data["password"]):
-            raise forms.ValidationError(_("That is not your password."))
-        return self.cleaned_data["password"]
-
-    def clean_confirm(self):
-        if self.cleaned_data["confirm"].strip() != "DELETE":
-            raise forms.ValidationError(_("Type the word DELETE in capitals."))
-        return "DELETE"
 
 
 class RsvpForm(forms.Form):
@@ -208,13 +121,9 @@ class TopicForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from django.apps import apps
-
         super().__init__(*args, **kwargs)
-        offerings = apps.get_model("learning", "Offering").objects.filter(status="published")
-        self.fields["related_offering"].queryset = offerings.order_by("title")
-        toolkits = apps.get_model("toolkits", "Toolkit").objects.filter(status="published")
-        self.fields["related_toolkit"].queryset = toolkits.order_by("title")
+        self.fields["related_offering"].queryset = Offering.objects.published().order_by("title")
+        self.fields["related_toolkit"].queryset = Toolkit.objects.published().order_by("title")
 
     def clean_tags(self):
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()][:10]
@@ -235,15 +144,3 @@ class FlagForm(forms.Form):
 
 class ModerationForm(forms.Form):
     reason = forms.CharField(label=_("Reason (recorded, and sent to the author)"), max_length=300)
-
-
-class EmailPreferencesForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = [
-            "email_digests",
-            "email_meeting_reminders",
-            "email_enrolment_updates",
-            "forum_emails",
-            "email_advice",
-        ]

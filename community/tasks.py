@@ -1,34 +1,30 @@
-"""Celery tasks of the community app: thin, take ids, safe to run twice."""
+"""Celery tasks of the community: thin, take ids, safe to run twice.
+
+Task names are stored in django-celery-beat's rows (periodic tasks made by migrations),
+so they never change, even where a task moved between modules: the digests' tasks keep
+the names they had in the learning app.
+"""
 
 import logging
 
 from celery import shared_task
 
 from community import services
+from community.outbox import services as outbox
+from community.outbox.tasks import email_deliver, email_deliver_batch
 
 logger = logging.getLogger(__name__)
 
-
-@shared_task(name="community.email_deliver", bind=True, max_retries=5)
-def email_deliver(self, email_id):
-    result = services.email_deliver(email_id=email_id)
-    if result == "retry":
-        # Back-off grows with each retry; if this publish fails the sweep still has it.
-        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
-    return result
-
-
-@shared_task(name="community.email_deliver_batch")
-def email_deliver_batch(email_ids):
-    # No retry here: failed ones are pending again and the sweep retries them one by one.
-    return services.email_deliver_batch(email_ids=email_ids)
+# The outbox's own tasks, registered with the worker through this module.
+__all__ = ["email_deliver", "email_deliver_batch"]
 
 
 @shared_task(name="community.email_sweep")
 def email_sweep():
-    """Every minute: forum notifications whose task was lost, then pending e-mails."""
+    """Every minute: forum notifications whose task was lost (they queue e-mails), then
+    pending e-mails."""
     notified = services.forum_notify_sweep()
-    results = services.email_sweep()
+    results = outbox.email_sweep()
     if notified:
         logger.info("Forum posts notified late (their task was lost): %d", notified)
     if any(results[k] for k in ("recovered", "sent", "retry", "failed")):
@@ -67,3 +63,18 @@ def forum_daily():
 def forum_weekly():
     """Once a week: the forum summary for people who chose weekly e-mails."""
     return services.forum_daily_send(frequency="weekly")
+
+
+@shared_task(name="learning.digests_tick")
+def digests_tick():
+    """Every minute: start the digests that are due, pick up unfinished ones."""
+    started = services.digests_send_due()
+    resumed = services.digests_resume()
+    if started or resumed:
+        logger.info("Digests: %d started, %d resumed", len(started), resumed)
+    return {"started": len(started), "resumed": resumed}
+
+
+@shared_task(name="learning.digest_chunk_send")
+def digest_chunk_send(digest_id, after_id, upto_id):
+    return services.digest_chunk_send(digest_id=digest_id, after_id=after_id, upto_id=upto_id)

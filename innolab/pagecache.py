@@ -30,7 +30,6 @@ import hashlib
 import logging
 import secrets
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -110,23 +109,23 @@ def _generations(names):
 
 
 # --- Watching models ---------------------------------------------------------------------------
-def watch(label, *areas, person=None, own="user", quiet=()):
-    """A save or delete of `label` ("app.Model") bumps `areas`, and the `own` generation
-    ("user": every page of theirs; or a narrower one, say "reads") of the person named by
-    the attribute `person` ("user_id", or "pk" for the user model). A save of only `quiet`
+def watch(model, *areas, person=None, own="user", quiet=()):
+    """A save or delete of a `model` row bumps `areas`, and the `own` generation ("user":
+    every page of theirs; or a narrower one, say "reads") of the person named by the
+    attribute `person` ("user_id", or "pk" for the user model). A save of only `quiet`
     fields (say, `last_login`) bumps nothing. Call it from `AppConfig.ready`."""
+    label = model._meta.label
     WATCHED[label] = (areas, person and (person, own), frozenset(quiet))
     # Connected per model: a receiver for every model would cost every other model's bulk
     # deletes their fast path (Django would load each row to send it the signal).
-    model = apps.get_model(label)
     post_save.connect(_on_change, sender=model, dispatch_uid=f"pagecache.save.{label}")
     post_delete.connect(_on_change, sender=model, dispatch_uid=f"pagecache.delete.{label}")
     m2m_changed.connect(_on_m2m, dispatch_uid="pagecache.m2m")
 
 
-def unshown(*labels):
+def unshown(*models):
     """Models no cached page shows: their changes bump nothing (see the completeness test)."""
-    UNSHOWN.update(labels)
+    UNSHOWN.update(model._meta.label for model in models)
 
 
 def _names_for(instance, update_fields=None):

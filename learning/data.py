@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from learning.models import DigestRecord, Enrolment
+from learning.models import Enrolment
 from learning.services import EnrolmentRefused, enrolment_withdraw
 
 
@@ -23,25 +23,12 @@ def export(user):
     ]
 
 
-def export_digests(user):
-    rows = DigestRecord.objects.filter(user=user).select_related("cohort", "email")
-    return [
-        {
-            "cohort": record.cohort.name,
-            "period_ends": record.period_end.isoformat(),
-            "sent_at": record.email.sent_at.isoformat()
-            if record.email and record.email.sent_at
-            else None,
-        }
-        for record in rows.order_by("period_end")
-    ]
-
-
 def erase(user, now):
     """Withdraws places and applications that are not over; anonymises applications."""
     today = now.date()
+    Status = Enrolment.Status
     current = Enrolment.objects.filter(
-        user=user, status__in=["applied", "waitlisted", "confirmed"]
+        user=user, status__in=[Status.APPLIED, Status.WAITLISTED, Status.CONFIRMED]
     ).filter(
         Q(offering__ends_on__gte=today)
         | Q(offering__ends_on__isnull=True, offering__isnull=False)

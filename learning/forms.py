@@ -1,15 +1,15 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import lab_choice_field
-from community.models import User
-from learning.models import Format, Mode
+from community.accounts.forms import lab_choice_field
+from community.accounts.models import User
+from learning import registry, services
+from learning.models import Format, Mode, Policy, Session
 
 
 def _mode_choices():
-    from learning import registry
-
     extra = [(source.mode, source.label) for source in registry.sources()]
     return [("", _("All modes")), *Mode.choices, *extra]
 
@@ -63,7 +63,7 @@ class EnrolmentForm(forms.Form):
         if not getattr(target, "needs_line_manager", False):
             del self.fields["line_manager_name"]
             del self.fields["line_manager_email"]
-        if target is not None and target.enrolment_policy != "application":
+        if target is not None and target.enrolment_policy != Policy.APPLICATION:
             del self.fields["motivation"]
 
     def clean_encouraged_by(self):
@@ -74,3 +74,70 @@ class EnrolmentForm(forms.Form):
         if person is None:
             raise forms.ValidationError(_("Nobody has the handle “%(h)s”.") % {"h": handle})
         return person
+
+
+# --- Lab staff's forms (the admin) --------------------------------------------------------------
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional, sent to the person)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AttendanceForm(forms.Form):
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label=_("The offering as a whole"),
+    )
+    attended = forms.TypedChoiceField(
+        label=_("Attended"),
+        choices=[("yes", _("Attended")), ("no", _("Did not attend"))],
+        coerce=lambda v: v == "yes",
+        initial="yes",
+    )
+
+    def __init__(self, *args, offering_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.filter(
+            offering_id__in=offering_ids
+        ).select_related("offering")
+
+
+class InviteForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("E-mail addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One or more per line; “Ana Silva <ana@example.gov>” is fine too."),
+    )
+    csv_file = forms.FileField(
+        label=_("…or a CSV file"),
+        required=False,
+        help_text=_("Columns: email, name, organisation (UTF-8, at most 1 MB)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        rows = []
+        if data.get("addresses"):
+            rows += services.parse_invite_text(data["addresses"])
+        if data.get("csv_file"):
+            try:
+                rows += services.parse_invite_csv(data["csv_file"])
+            except ValidationError as error:
+                self.add_error("csv_file", error)
+        if not rows and not self.errors:
+            raise ValidationError(_("Paste some e-mail addresses or choose a CSV file."))
+        data["rows"] = rows
+        return data
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))

@@ -1,17 +1,21 @@
-"""Named, chainable filters for the catalogue. No permission logic here."""
+"""Named, chainable filters for the catalogue and enrolments. No permission logic here."""
 
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-ACTIVE = ["applied", "waitlisted", "confirmed", "completed"]
-SEATED = ["confirmed", "completed"]
+from learning.models.choices import (
+    ACTIVE_STATUSES,
+    SEATED_STATUSES,
+    EnrolmentStatus,
+    Publication,
+)
 
 
 class _TargetQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status="published")
+        return self.filter(status=Publication.PUBLISHED)
 
     def open_for_enrolment(self, now=None):
         """Published, and before the deadline (or, without one, before the first day)."""
@@ -36,11 +40,12 @@ class _TargetQuerySet(models.QuerySet):
         # A correlated subquery, not a JOIN + GROUP BY: PostgreSQL evaluates it only for the
         # rows a page shows (after ORDER BY ... LIMIT), where the aggregate had to group
         # every enrolment of every matching offering first (seen at 300k enrolments).
-        from learning.models import Enrolment
-
-        field = self.model._meta.get_field("enrolments").field.name  # offering or programme
+        enrolments = self.model._meta.get_field("enrolments")
+        field = enrolments.field.name  # offering or programme
         seated = (
-            Enrolment.objects.filter(**{field: OuterRef("pk")}, status__in=SEATED)
+            enrolments.related_model.objects.filter(
+                **{field: OuterRef("pk")}, status__in=SEATED_STATUSES
+            )
             .order_by()
             .values(field)
             .annotate(n=Count("pk"))
@@ -63,13 +68,13 @@ class ProgrammeQuerySet(_TargetQuerySet):
 
 class EnrolmentQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status__in=ACTIVE)
+        return self.filter(status__in=ACTIVE_STATUSES)
 
     def seated(self):
-        return self.filter(status__in=SEATED)
+        return self.filter(status__in=SEATED_STATUSES)
 
     def waitlisted(self):
-        return self.filter(status="waitlisted")
+        return self.filter(status=EnrolmentStatus.WAITLISTED)
 
     def in_waitlist_order(self):
         return self.waitlisted().order_by("waitlisted_at", "pk")

@@ -69,30 +69,3 @@ class ChainedResults:
                 rows.extend(qs[lo:hi])
             offset += n
         return rows
-
-
-@dataclass(frozen=True)
-class DigestSection:
-    """A section other apps add to cohort digests (toolkits: toolkits used, new toolkits).
-
-    build(*, cohort, members, tags, since, until) returns a JSON-ready dict with a
-    non-empty "items" list, or None when there is nothing to say; `members` is a queryset
-    of the cohort members' ids, `tags` the names of the cohort's tags. `template` names
-    `<template>.html` and `<template>.txt`, rendered with `section`.
-    """
-
-    key: str
-    position: int
-    build: Callable
-    template: str
-
-
-_DIGEST_SECTIONS = {}
-
-
-def register_digest_section(section):
-    _DIGEST_SECTIONS[section.key] = section
-
-
-def digest_sections():
-    return sorted(_DIGEST_SECTIONS.values(), key=lambda section: section.position)

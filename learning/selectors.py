@@ -3,14 +3,63 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from community.roles import is_lab_staff
-from community.selectors import tagged_ids
-from learning.models import Enrolment, Mode, Offering, Programme, Session
+from community.accounts.roles import is_lab_staff
+from community.accounts.tags import tagged_ids
+from learning import registry
+from learning.models import (
+    Cohort,
+    CohortInvitation,
+    Enrolment,
+    EnrolmentStatusChange,
+    Mode,
+    Offering,
+    Policy,
+    Programme,
+    Publication,
+    Session,
+)
 
 Status = Enrolment.Status
+
+
+# --- Seats and the waitlist --------------------------------------------------------------------
+
+
+def target_filter(target):
+    """Q of the enrolments in `target`, an offering or a programme."""
+    return Q(offering=target) if isinstance(target, Offering) else Q(programme=target)
+
+
+def seats_taken(target):
+    return Enrolment.objects.filter(target_filter(target)).seated().count()
+
+
+def has_free_seat(target):
+    limit = target.seat_limit
+    return limit is None or seats_taken(target) < limit
+
+
+def waitlist_position(enrolment):
+    """1 for the first person in line; None when not waitlisted."""
+    if enrolment.status != Status.WAITLISTED:
+        return None
+    ahead = (
+        Enrolment.objects.filter(target_filter(enrolment.target))
+        .waitlisted()
+        .filter(
+            Q(waitlisted_at__lt=enrolment.waitlisted_at)
+            | Q(waitlisted_at=enrolment.waitlisted_at, pk__lt=enrolment.pk)
+        )
+    )
+    return ahead.count() + 1
+
+
+# --- The catalogue -----------------------------------------------------------------------------
 
 
 def _target_queryset(model, user):
@@ -55,8 +104,6 @@ def catalogue_results(*, user, filters, now=None):
 
     Registered modes are undated, so they follow the dated offerings.
     """
-    from learning import registry
-
     mode = filters.get("mode")
     source = registry.get(mode) if mode else None
     if source is not None:
@@ -74,7 +121,9 @@ def programme_strip(*, now=None):
         .current(today)
         .select_related("host_lab")
         .annotate(
-            step_count=Count("offerings", filter=Q(offerings__status="published"), distinct=True)
+            step_count=Count(
+                "offerings", filter=Q(offerings__status=Publication.PUBLISHED), distinct=True
+            )
         )
         .in_start_order()[:6]
     )
@@ -143,8 +192,6 @@ class CallToAction:
 def call_to_action(*, user, target, enrolment=None, now=None):
     """One of: login, enrol, apply, waitlist, confirmed, pending, waitlisted, completed,
     closed."""
-    from learning.services import waitlist_position
-
     now = now or timezone.now()
     limit = target.seat_limit
     taken = getattr(target, "seats_taken", None)
@@ -167,7 +214,7 @@ def call_to_action(*, user, target, enrolment=None, now=None):
         return CallToAction("closed", seats_left=seats_left)
     if not user.is_authenticated:
         return CallToAction("login", seats_left=seats_left)
-    if target.enrolment_policy == "application":
+    if target.enrolment_policy == Policy.APPLICATION:
         return CallToAction("apply", seats_left=seats_left)
     if seats_left == 0:
         return CallToAction("waitlist", seats_left=0)
@@ -185,8 +232,6 @@ class LearningJourney:
 
     @property
     def cycle(self):
-        from learning import registry
-
         labels = dict(Mode.choices) | {s.mode: s.label for s in registry.sources()}
         for mode in labels:
             state = (
@@ -205,9 +250,6 @@ class LearningJourney:
 
 
 def _with_waitlist_position(qs):
-    from django.db.models import IntegerField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
-
     def ahead(target_field):
         return Subquery(
             Enrolment.objects.filter(
@@ -265,8 +307,6 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
             past.append(e)
         if e.offering_id:
             interest_ids.add(e.offering_id)
-
-    from learning import registry
 
     for source in registry.sources():
         if source.done_for(user):
@@ -346,8 +386,6 @@ def alumni_record(*, user):
     for offering in offerings:
         if offering.programme_id:
             programmes.setdefault(offering.programme_id, offering.programme)
-    from learning import registry
-
     labels = dict(Mode.choices)
     modes = {o.mode for o in offerings}
     modes |= set(
@@ -362,14 +400,9 @@ def alumni_record(*, user):
 
 def staff_overview(*, now=None, soon_days=60):
     """Numbers and to-dos for the lab staff overview page."""
-    from django.db.models import Value
-    from django.db.models.functions import Coalesce
-
-    from learning.models import Cohort, EnrolmentStatusChange
-
     now = now or timezone.now()
     today = timezone.localdate(now)
-    counted = ["applied", "confirmed", "completed", "withdrawn"]
+    counted = [Status.APPLIED, Status.CONFIRMED, Status.COMPLETED, Status.WITHDRAWN]
     rows = (
         EnrolmentStatusChange.objects.filter(changed_at__year=today.year, to_status__in=counted)
         .annotate(
@@ -384,7 +417,7 @@ def staff_overview(*, now=None, soon_days=60):
         .annotate(n=Count("pk"))
         .order_by("programme_title", "mode")
     )
-    labels = dict(Mode.choices) | {"programme": "Programme as a whole"}
+    labels = dict(Mode.choices) | {"programme": _("Programme as a whole")}
     table = {}
     for row in rows:
         key = (row["programme_title"], row["mode"])
@@ -414,8 +447,6 @@ def staff_overview(*, now=None, soon_days=60):
 
 def invitation_get(*, token):
     """An invitation still waiting to be used, or None."""
-    from learning.models import CohortInvitation
-
     return (
         CohortInvitation.objects.select_related("cohort__offering", "cohort__programme")
         .filter(token=token, accepted_at__isnull=True)

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from community.decorators import lab_staff_required
+from community.accounts.adapters import continue_after_login
+from community.accounts.decorators import lab_staff_required
+from community.accounts.forms import add_errors
+from community.accounts.paging import paginate
 from innolab import pagecache
 from learning import calendar, registry, selectors, services
 from learning.forms import CatalogueForm, EnrolmentForm
@@ -31,7 +33,7 @@ def _catalogue_context(request):
     form = CatalogueForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     results = selectors.catalogue_results(user=request.user, filters=filters)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, results, PAGE_SIZE)
     mine_offerings, _mine_programmes = selectors.active_target_ids(request.user)
     for item in page:
         if isinstance(item, Offering):
@@ -40,12 +42,10 @@ def _catalogue_context(request):
             item.is_mine = item.pk in mine_offerings
         else:
             item.card_template = registry.get(item.mode).card_template
-    query = request.GET.copy()
-    query.pop("page", None)
     return {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "programmes": [] if filters else selectors.programme_strip(),
         "modes": [(value, label, MODE_EXPLANATIONS[value]) for value, label in Mode.choices]
         + [(s.mode, s.label, s.explanation) for s in registry.sources()],
@@ -120,14 +120,12 @@ def _enrol(request, target):
         messages.error(request, refused.message)
         return redirect(target)
     except ValidationError as error:
-        for field_name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field_name if field_name in form.fields else None, message)
+        add_errors(form, error)
         return _rerender_with_errors(request, target, form)
     if enrolment.status == Enrolment.Status.CONFIRMED:
         messages.success(request, _("You are confirmed for “%(t)s”.") % {"t": target})
     elif enrolment.status == Enrolment.Status.WAITLISTED:
-        position = services.waitlist_position(enrolment)
+        position = selectors.waitlist_position(enrolment)
         messages.success(
             request,
             _(
@@ -208,39 +206,27 @@ def my_calendar(request):
     return response
 
 
-INVITATION_SESSION_KEY = "learning_invitation"
-
-
 def invitation(request, token):
-    """The link in a cohort invitation: signed-in people are placed at once; others are
-    asked to sign up (or log in), and are placed when they do."""
+    """The link in a cohort invitation: a signed-in person is placed at once; others are
+    asked to sign up (or log in), and the account adapter brings them back here once
+    they have."""
     invite = selectors.invitation_get(token=token)
     if invite is None:
         return render(request, "learning/invitation_invalid.html", status=404)
-    if request.user.is_authenticated:
-        invitation_accept_for(request, request.user)
-        return redirect("learning:mine")
-    request.session[INVITATION_SESSION_KEY] = token
-    return render(request, "learning/invitation.html", {"invitation": invite})
-
-
-def invitation_accept_for(request, user):
-    """Places `user` in the cohort of the invitation held in the session or URL."""
-    token = request.session.pop(INVITATION_SESSION_KEY, None) or request.resolver_match.kwargs.get(
-        "token"
-    )
-    if not token:
-        return
+    if not request.user.is_authenticated:
+        continue_after_login(request, request.path)
+        return render(request, "learning/invitation.html", {"invitation": invite})
     try:
-        enrolment = services.invitation_accept(user=user, token=token)
+        enrolment = services.invitation_accept(user=request.user, token=token)
     except services.EnrolmentRefused as refused:
         messages.warning(request, refused.message)
-        return
-    if enrolment is not None:
-        messages.success(
-            request,
-            _("Welcome! You have a confirmed place in “%(t)s”.") % {"t": enrolment.target},
-        )
+    else:
+        if enrolment is not None:
+            messages.success(
+                request,
+                _("Welcome! You have a confirmed place in “%(t)s”.") % {"t": enrolment.target},
+            )
+    return redirect("learning:mine")
 
 
 @lab_staff_required

@@ -4,8 +4,8 @@ import itertools
 
 from allauth.account.models import EmailAddress
 
+from community.accounts.roles import lab_staff_group_sync
 from community.models import Organisation, User
-from community.roles import lab_staff_group_sync
 
 PASSWORD = "correct-horse-battery-staple"
 _seq = itertools.count(1)

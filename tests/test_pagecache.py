@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community import services as community_services
+from community.accounts import services as account_services
 from community.models import Space
 from innolab import pagecache
 from learning import services as learning_services
@@ -154,7 +155,7 @@ def test_an_account_deleted_leaves_the_directory_at_once(client):
     leaving = factories.alumnus(display_name="Leaving Person", visibility="members")
     client.force_login(viewer)
     assert "Leaving Person" in get(client, reverse("community:directory"))[0]
-    community_services.account_delete(user=leaving)
+    account_services.account_delete(user=leaving)
     assert "Leaving Person" not in get(client, reverse("community:directory"))[0]
 
 

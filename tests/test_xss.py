@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from community import services
 from community.models import Meeting, Space
-from community.views import POSTS_PER_PAGE
+from community.views.forums import POSTS_PER_PAGE
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from learning.admin import AccessibleAutocompleteMixin
+from community.accounts.admin import AccessibleAutocompleteMixin
+from community.accounts.forms import add_errors
 from toolkits import services
 from toolkits.models import MethodCard, Toolkit, ToolkitFile, ToolkitUse
 
@@ -117,11 +118,7 @@ class ToolkitAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
                     by=request.user,
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error("upload", error)
+                add_errors(form, error, default_field="upload")
             else:
                 self.message_user(
                     request,

@@ -7,37 +7,21 @@ class ToolkitsConfig(AppConfig):
     verbose_name = _("Toolkits")
 
     def ready(self):
-        # Toolkits join the learning catalogue and the learning cycle as the fourth mode;
-        # learning knows them only through this registration.
+        # Imports in ready(): models can only be imported once the app registry is loaded.
+        from community.accounts import data_rights
+        from innolab import pagecache
         from learning import registry
+        from toolkits import data, models
         from toolkits.catalogue import toolkit_source
 
+        # Toolkits join the learning catalogue and the learning cycle as the fourth mode;
+        # learning knows them only through this registration.
         registry.register(toolkit_source)
-
-        from toolkits import digest
-
-        for key, position, build in [
-            ("toolkits_used", 25, digest.toolkits_used),
-            ("new_toolkits", 55, digest.new_toolkits),
-        ]:
-            registry.register_digest_section(
-                registry.DigestSection(
-                    key=key,
-                    position=position,
-                    build=build,
-                    template=f"emails/toolkits/digest/{key}",
-                )
-            )
-
-        from community import data_rights
-        from toolkits import data
-
         data_rights.register_exporter("toolkits", data.export)
         data_rights.register_eraser(data.erase)
 
-        from innolab import pagecache
-
-        for label in ["Toolkit", "MethodCard", "ToolkitFile", "DailyDownloads"]:
-            pagecache.watch(f"toolkits.{label}", "toolkits")
-        for label in ["ToolkitUse", "PersonDownload"]:
-            pagecache.watch(f"toolkits.{label}", "toolkits", person="user_id")
+        for model in [models.Toolkit, models.MethodCard, models.ToolkitFile,
+                      models.DailyDownloads]:  # fmt: skip
+            pagecache.watch(model, "toolkits")
+        for model in [models.ToolkitUse, models.PersonDownload]:
+            pagecache.watch(model, "toolkits", person="user_id")

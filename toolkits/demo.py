@@ -6,8 +6,8 @@ Idempotent: toolkits are matched by slug, cards and files are added only when mi
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from community.models import Organisation, User
-from learning.models import Offering
+from community.accounts.models import Organisation, User
+from learning.models import Offering, Publication
 from toolkits import services
 from toolkits.models import MethodCard, Toolkit
 
@@ -163,7 +163,7 @@ def seed(*, log=print):
                 "tested_with": data["tested_with"],
                 "audience": data["audience"],
                 "licence": data["licence"],
-                "status": "published",
+                "status": Publication.PUBLISHED,
             },
         )
         toolkit.tags.set(data["tags"])

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import lab_choice_field
-from toolkits.models import Licence, ToolkitFile
+from community.accounts.forms import lab_choice_field
+from toolkits.models import Licence
 
 
 class ToolkitFilterForm(forms.Form):
@@ -32,13 +32,3 @@ class UseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What worked, what did not, what you would change. Others learn from both."),
     )
-
-
-class ToolkitFileForm(forms.ModelForm):
-    """The admin's upload form; the upload service does the checks and the storing."""
-
-    upload = forms.FileField(label=_("File"))
-
-    class Meta:
-        model = ToolkitFile
-        fields = ["version_label", "change_note"]

@@ -2,12 +2,15 @@ from django.db import models
 from django.db.models import IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from learning.models import Publication
+
 
 class ToolkitQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status="published")
+        return self.filter(status=Publication.PUBLISHED)
 
     def with_download_total(self):
+        # toolkits.models imports this module: a real cycle, so the model is imported here.
         from toolkits.models import DailyDownloads
 
         total = (
@@ -20,6 +23,7 @@ class ToolkitQuerySet(models.QuerySet):
         return self.annotate(downloads=Coalesce(Subquery(total, output_field=IntegerField()), 0))
 
     def with_user_count(self):
+        # toolkits.models imports this module: a real cycle, so the model is imported here.
         from toolkits.models import ToolkitUse
 
         users = (

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, Q
 
-from community.roles import is_lab_staff
+from community.accounts.roles import is_lab_staff
 from learning.models import Offering
 from toolkits.models import MethodCard, Toolkit, ToolkitFile, ToolkitUse
 
@@ -73,5 +73,10 @@ def use_by(*, toolkit, user):
     return ToolkitUse.objects.filter(toolkit=toolkit, user=user).first()
 
 
-def latest_file(toolkit):
-    return toolkit.files.order_by("-uploaded_at", "-pk").first()
+def stories_of(*, person, limit=10):
+    """A person's visible toolkit stories, newest first (their profile shows them)."""
+    return list(
+        ToolkitUse.objects.filter(user=person, hidden=False)
+        .select_related("toolkit")
+        .order_by("-created_at")[:limit]
+    )

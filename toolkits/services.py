@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innolab import pagecache
+from learning.models import Publication
 from toolkits.models import DailyDownloads, PersonDownload, ToolkitFile, ToolkitUse
 from toolkits.uploads import check_upload
 
@@ -81,7 +82,7 @@ def toolkit_use_record(*, toolkit, user, context, story, now=None):
 
     Raises ValidationError when the toolkit is not published or the story is empty.
     """
-    if toolkit.status != "published":
+    if toolkit.status != Publication.PUBLISHED:
         raise ValidationError(_("This toolkit is not published."))
     if not story.strip() or not context.strip():
         raise ValidationError(_("Say where you used it and how it went."))

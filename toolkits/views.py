@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.accounts.paging import paginate
 from innolab import pagecache
 from toolkits import selectors, services
 from toolkits.forms import ToolkitFilterForm, UseForm
@@ -29,12 +29,8 @@ def toolkit_list(request):
 def _list_context(request):
     form = ToolkitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.toolkit_list(filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)}
+    page, query = paginate(request, selectors.toolkit_list(filters=filters), PAGE_SIZE)
+    return {"form": form, "page": page, "query": query, "filtered": bool(filters)}
 
 
 def _toolkit_or_404(request, slug):

@@ -1,11 +1,14 @@
-"""community models, by sub-domain.
+"""The community app's models. Django loads this module, so it imports the floor's
+models too (community.accounts and community.outbox keep the `community` label and their
+tables); they are re-exported for Django and the migrations that name them. New code
+imports floor models from the floor.
 
-accounts.py  people (User) and organisations
-emails.py    the outbox of every e-mail sent
 people.py    alumni network: change agents, spread log, advice requests
+meetings.py  sharing meetings: series, meetings, RSVPs, reminders
+forums.py    spaces, topics, posts, reactions, follows, notifications, moderation
 """
 
-from community.models.accounts import (
+from community.accounts.models import (
     TIME_ZONE_CHOICES,
     Organisation,
     User,
@@ -13,7 +16,6 @@ from community.models.accounts import (
     Visibility,
     handle_for,
 )
-from community.models.emails import OutgoingEmail
 from community.models.forums import (
     Flag,
     Follow,
@@ -39,6 +41,7 @@ from community.models.people import (
     ChangeAgent,
     SpreadActivity,
 )
+from community.outbox.models import OutgoingEmail
 
 __all__ = [
     "TIME_ZONE_CHOICES",

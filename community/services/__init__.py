@@ -1,65 +1,65 @@
-"""Every write in the community app. Views, admin actions, commands and tasks call these.
+"""Every write of the community's roof, by sub-domain. Views, admin actions, commands and
+tasks call these; the floor's writes are in community.accounts.services (profiles, data
+rights) and community.outbox.services (e-mail).
 
-emails.py    the outbox: queue, deliver, sweep
-accounts.py  profiles
-people.py    change agents, spread log, advice requests
-meetings.py  sharing meetings: RSVPs, series roll-over, reminders
-forums.py    spaces, topics, posts, reactions, moderation
-data.py      personal data: export and account deletion
+people.py         change agents, spread log, advice requests
+meetings.py       sharing meetings: RSVPs, series roll-over, reminders, changes
+forums.py         topics, posts, reactions, read marks, following
+moderation.py     flags, hiding posts, locking, pinning and moving topics
+notifications.py  who hears of a new post, on the site and by e-mail; summaries
+cohorts.py        creating and changing cohorts (their forum space and digest schedule)
+digests.py        six-monthly cohort digests: schedule, send now, chunks sent exactly once
+data.py           the community's part of data export and account deletion
 """
 
-from community.services.accounts import (
-    email_preference_off,
-    email_preferences_update,
-    profile_update,
-)
-from community.services.data import account_delete, personal_data_export
-from community.services.emails import (
-    SWEEP_GRACE,
-    email_deliver,
-    email_deliver_batch,
-    email_queue,
-    email_queue_bulk,
-    email_sweep,
-    enqueue_after_commit,
+from community.services.cohorts import cohort_create, cohort_update
+from community.services.digests import (
+    DigestRefused,
+    cohort_digest_send_now,
+    digest_chunk_send,
+    digest_schedule,
+    digests_resume,
+    digests_send_due,
 )
 from community.services.forums import (
     PostRefused,
     answer_accept,
-    can_read,
-    cohort_space_ensure,
-    flag_create,
-    flags_dismiss,
     follow_toggle,
-    forum_daily_send,
-    forum_notify_sweep,
-    forum_post_notify,
-    mentioned_handles,
-    notifications_mark_read,
     post_delete,
     post_edit,
-    post_hide,
     post_reply,
-    post_restore,
     reaction_add,
     topic_create,
     topic_mark_read,
-    topic_moderate,
 )
 from community.services.meetings import (
     RsvpRefused,
     calendar_token_reset,
     calendar_token_revoke,
-    invitees,
-    is_invited,
     meeting_cancel,
+    meeting_create,
     meeting_report_write,
     meeting_reschedule,
     meeting_rsvp,
     meeting_schedule,
+    meeting_update,
     reminders_send,
     report_reminders_send,
     series_roll,
+)
+from community.services.moderation import (
+    flag_create,
+    flags_dismiss,
+    post_hide,
+    post_restore,
+    topic_moderate,
+)
+from community.services.notifications import (
+    forum_daily_send,
+    forum_notify_sweep,
+    forum_post_notify,
+    mentioned_handles,
+    notifications_mark_read,
 )
 from community.services.people import (
     AdviceRefused,
@@ -69,57 +69,53 @@ from community.services.people import (
     change_agent_decide,
     change_agent_designate,
     change_agent_nominate,
+    designation_end,
     spread_activity_save,
     spread_activity_verify,
 )
 
 __all__ = [
-    "SWEEP_GRACE",
     "AdviceRefused",
+    "DigestRefused",
     "PostRefused",
     "RsvpRefused",
-    "account_delete",
     "advice_close",
     "advice_reply",
     "advice_request_create",
     "answer_accept",
     "calendar_token_reset",
     "calendar_token_revoke",
-    "can_read",
     "change_agent_decide",
     "change_agent_designate",
     "change_agent_nominate",
-    "cohort_space_ensure",
-    "email_deliver",
-    "email_deliver_batch",
-    "email_preference_off",
-    "email_preferences_update",
-    "email_queue",
-    "email_queue_bulk",
-    "email_sweep",
-    "enqueue_after_commit",
+    "cohort_create",
+    "cohort_digest_send_now",
+    "cohort_update",
+    "designation_end",
+    "digest_chunk_send",
+    "digest_schedule",
+    "digests_resume",
+    "digests_send_due",
     "flag_create",
     "flags_dismiss",
     "follow_toggle",
     "forum_daily_send",
     "forum_notify_sweep",
     "forum_post_notify",
-    "invitees",
-    "is_invited",
     "meeting_cancel",
+    "meeting_create",
     "meeting_report_write",
     "meeting_reschedule",
     "meeting_rsvp",
     "meeting_schedule",
+    "meeting_update",
     "mentioned_handles",
     "notifications_mark_read",
-    "personal_data_export",
     "post_delete",
     "post_edit",
     "post_hide",
     "post_reply",
     "post_restore",
-    "profile_update",
     "reaction_add",
     "reminders_send",
     "report_reminders_send",

@@ -1,94 +1,31 @@
-"""Forums: who may read a space, writing topics and posts, reactions, moderation.
+"""Forums: writing topics and posts, reactions, answers, read marks, following.
 
-Posts are Markdown rendered once, on write, through community.markup (sanitised by nh3);
-pages show the stored HTML. Every moderation action is recorded with who and why.
+Posts are Markdown rendered once, on write, through community.accounts.markup (sanitised
+by nh3); pages show the stored HTML. New posts queue their notifications (see
+community.services.notifications).
 """
 
-import re
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Subquery, Value
+from django.db.models import Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.errors import Refused
-from community.markup import render_markdown
-from community.models import (
-    Flag,
-    Follow,
-    ModerationAction,
-    Notification,
-    Post,
-    PostRevision,
-    Reaction,
-    Space,
-    Topic,
-    TopicRead,
-)
-from community.roles import is_lab_staff
-from community.services.emails import email_queue
+from community.accounts.errors import Refused
+from community.accounts.markup import render_markdown
+from community.accounts.roles import is_lab_staff
+from community.models import Follow, Post, PostRevision, Reaction, Topic, TopicRead
+from community.outbox.services import enqueue_after_commit
+from community.selectors.forums import can_read
 from innolab import pagecache
 
 
 class PostRefused(Refused):
     """A post the rules do not allow (locked topic, rate limit, no access)."""
-
-
-def readable_spaces_filter(user):
-    """Q of the spaces `user` may read (and write in)."""
-    if is_lab_staff(user):
-        return Q()
-    allowed = Q(audience=Space.Audience.MEMBERS)
-    if user.is_alumnus:
-        allowed |= Q(audience=Space.Audience.ALUMNI)
-    Enrolment = apps.get_model("learning", "Enrolment")
-    mine = Enrolment.objects.filter(user=user).active()
-    allowed |= Q(audience=Space.Audience.PRIVATE) & (
-        Q(cohort__in=mine.filter(cohort__isnull=False).values("cohort"))
-        | Q(programme__in=mine.filter(programme__isnull=False).values("programme"))
-        | Q(
-            programme__in=mine.filter(offering__programme__isnull=False).values(
-                "offering__programme"
-            )
-        )
-    )
-    return allowed
-
-
-def readers_among(space, user_ids):
-    """The active people among `user_ids` who may read `space`, in one query (the same
-    rules as readable_spaces_filter, seen from the space's side)."""
-    from community.models import User
-    from community.roles import LAB_STAFF_GROUP
-
-    people = User.objects.filter(pk__in=list(user_ids), is_active=True)
-    if space.audience == Space.Audience.MEMBERS:
-        return list(people)
-    allowed = Q(is_staff=True) & (Q(is_superuser=True) | Q(groups__name=LAB_STAFF_GROUP))
-    if space.audience == Space.Audience.ALUMNI:
-        allowed |= Q(alumnus_since__isnull=False)
-    else:
-        active = apps.get_model("learning", "Enrolment").objects.active()
-        groups = Q(pk__in=[])
-        if space.cohort_id:
-            groups |= Q(cohort_id=space.cohort_id)
-        if space.programme_id:
-            groups |= Q(programme_id=space.programme_id) | Q(
-                offering__programme_id=space.programme_id
-            )
-        allowed |= Q(pk__in=active.filter(groups).values("user"))
-    return list(people.filter(allowed).distinct())
-
-
-def can_read(space, user):
-    if not user.is_authenticated:
-        return False
-    return Space.objects.filter(pk=space.pk).filter(readable_spaces_filter(user)).exists()
 
 
 def _experience_body(parts):
@@ -267,101 +204,6 @@ def topic_mark_read(*, topic_id, user, now=None):
         pagecache.bump(f"reads:{user.pk}")
 
 
-def flag_create(*, post, reporter, reason):
-    if not reason.strip():
-        raise ValidationError(_("Say what is wrong with this post."))
-    return Flag.objects.create(post=post, reporter=reporter, reason=reason.strip())
-
-
-def _record(actor, action, *, topic=None, post=None, reason=""):
-    ModerationAction.objects.create(
-        actor=actor, action=action, topic=topic, post=post, reason=reason[:300]
-    )
-
-
-def _require_moderator(user):
-    if not is_lab_staff(user):
-        raise PermissionDenied(_("Only lab staff moderate."))
-
-
-@transaction.atomic
-def post_hide(*, post, by, reason, now=None):
-    """Hides a post (its author is told why) and resolves the flags on it."""
-    _require_moderator(by)
-    now = now or timezone.now()
-    post.hidden_at, post.hidden_reason = now, reason
-    post.save(update_fields=["hidden_at", "hidden_reason"])
-    post.flags.filter(resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
-    _record(by, "hide", post=post, topic=post.topic, reason=reason)
-    email_queue(
-        to=post.author.email,
-        user=post.author,
-        kind="community/post_hidden",
-        context={"post": post, "topic": post.topic, "reason": reason,
-                 "url": settings.SITE_URL + post.topic.get_absolute_url()},
-    )  # fmt: skip
-    return post
-
-
-@transaction.atomic
-def post_restore(*, post, by, reason=""):
-    _require_moderator(by)
-    post.hidden_at, post.hidden_reason = None, ""
-    post.save(update_fields=["hidden_at", "hidden_reason"])
-    _record(by, "restore", post=post, topic=post.topic, reason=reason)
-    return post
-
-
-@transaction.atomic
-def flags_dismiss(*, post, by, reason="", now=None):
-    _require_moderator(by)
-    post.flags.filter(resolved_at__isnull=True).update(
-        resolved_at=now or timezone.now(), resolved_by=by
-    )
-    pagecache.bump("forum")
-    _record(by, "dismiss flags", post=post, topic=post.topic, reason=reason)
-
-
-@transaction.atomic
-def topic_moderate(*, topic, by, action, reason="", space=None):
-    """lock / unlock / pin / unpin / move (to `space`), recorded with who and why."""
-    _require_moderator(by)
-    if action in ("lock", "unlock"):
-        topic.locked = action == "lock"
-    elif action in ("pin", "unpin"):
-        topic.pinned = action == "pin"
-    elif action == "move":
-        if space is None:
-            raise ValidationError(_("Choose the space to move the topic to."))
-        topic.space = space
-    else:
-        raise ValidationError(_("Unknown moderation action."))
-    topic.save()
-    _record(by, action, topic=topic, reason=reason)
-    return topic
-
-
-def cohort_space_ensure(*, cohort):
-    """Every cohort has a private space for its members (made when the cohort is)."""
-    from django.utils.text import slugify
-
-    space, _created = Space.objects.get_or_create(
-        cohort=cohort,
-        defaults={
-            "name": cohort.name,
-            "slug": f"cohort-{cohort.pk}-{slugify(cohort.name)}"[:150],
-            "audience": Space.Audience.PRIVATE,
-            "description": _("The private space of the cohort “%(c)s”.") % {"c": cohort.name},
-        },
-    )
-    return space
-
-
-# --- following, mentions, notifications -------------------------------------------------------
-
-MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]{0,49})", re.IGNORECASE)
-
-
 def follow_toggle(*, user, topic=None, space=None):
     """Follows (or stops following) a topic or a space; returns True when now following."""
     target = {"topic": topic} if topic is not None else {"space": space}
@@ -376,128 +218,8 @@ def follow_toggle(*, user, topic=None, space=None):
 
 
 def _notify_after_commit(post):
-    from community.services.emails import enqueue_after_commit
+    # community.tasks imports the services: a real cycle, so the task is imported here.
     from community.tasks import forum_post_notify
 
     Follow.objects.get_or_create(user=post.author, topic=post.topic)
     enqueue_after_commit(forum_post_notify, post.pk)
-
-
-def mentioned_handles(text):
-    return {m.lower() for m in MENTION.findall(text or "")}
-
-
-def forum_post_notify(*, post_id, now=None):
-    """Creates the notifications a new post causes and e-mails those who want it at once.
-
-    Safe to run twice: notifications are unique per person and post, e-mails per the same.
-    Returns the number of notifications created.
-    """
-    from community.models import User
-
-    now = now or timezone.now()
-    post = Post.objects.select_related("topic__space", "author").get(pk=post_id)
-    topic = post.topic
-    first = not topic.posts.filter(created_at__lt=post.created_at).exists()
-    kinds = {}
-    for user_id in Follow.objects.filter(space=topic.space).values_list("user", flat=True):
-        kinds[user_id] = Notification.Kind.TOPIC if first else Notification.Kind.REPLY
-    for user_id in Follow.objects.filter(topic=topic).values_list("user", flat=True):
-        kinds[user_id] = Notification.Kind.REPLY
-    handles = mentioned_handles(post.body)
-    if handles:
-        for user_id in User.objects.filter(handle__in=handles).values_list("pk", flat=True):
-            kinds[user_id] = Notification.Kind.MENTION
-    kinds.pop(post.author_id, None)
-    allowed = readers_among(topic.space, kinds)
-    Notification.objects.bulk_create(
-        [Notification(user=u, kind=kinds[u.pk], post=post, created_at=now) for u in allowed],
-        ignore_conflicts=True,
-    )
-    pagecache.bump(*(f"user:{u.pk}" for u in allowed))  # their unread counts
-    url = settings.SITE_URL + post.get_absolute_url()
-    for person in allowed:
-        if person.forum_emails != "immediate" and kinds[person.pk] != Notification.Kind.MENTION:
-            continue
-        email_queue(
-            to=person.email,
-            user=person,
-            kind="community/forum_post",
-            context={"post": post, "topic": topic, "url": url, "why": kinds[person.pk]},
-            dedupe_key=f"forum:{post.pk}:{person.pk}",
-            now=now,
-        )
-        Notification.objects.filter(user=person, post=post).update(emailed_at=now)
-    Post.objects.filter(pk=post.pk).update(notified_at=now)
-    return len(allowed)
-
-
-# A post's own task normally notifies within seconds; after this the sweep takes over.
-NOTIFY_GRACE = timedelta(minutes=2)
-# Older posts whose notification was lost are not announced any more.
-NOTIFY_HORIZON = timedelta(days=7)
-
-
-def forum_notify_sweep(*, now=None, limit=200):
-    """Notifies the posts whose notification task never ran (the broker was down when
-    they were written, or the task was lost). Safe to run beside the tasks: notifying is
-    idempotent. Returns how many posts were notified."""
-    now = now or timezone.now()
-    missed = list(
-        Post.objects.filter(
-            notified_at__isnull=True,
-            created_at__lt=now - NOTIFY_GRACE,
-            created_at__gte=now - NOTIFY_HORIZON,
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for post_id in missed:
-        forum_post_notify(post_id=post_id, now=now)
-    return len(missed)
-
-
-def forum_daily_send(*, now=None, frequency="daily"):
-    """One summary a day (or a week) for people who chose it: the notifications not yet
-    e-mailed, once per person and period."""
-    from community.models import User
-
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    if frequency == "weekly":
-        year, week, _day = today.isocalendar()
-        period, lookback = f"{year}-W{week:02d}", timedelta(days=8)
-    else:
-        period, lookback = today.isoformat(), timedelta(days=2)
-    sent = 0
-    people = User.objects.filter(
-        forum_emails=frequency,
-        is_active=True,
-        notifications__emailed_at__isnull=True,
-        notifications__created_at__gte=now - lookback,
-    ).distinct()
-    for person in people:
-        pending = list(
-            person.notifications.filter(emailed_at__isnull=True)
-            .select_related("post__topic", "post__author")
-            .order_by("created_at")[:50]
-        )
-        if not pending:
-            continue
-        email_queue(
-            to=person.email,
-            user=person,
-            kind="community/forum_daily",
-            context={"notifications": pending, "SITE_URL": settings.SITE_URL},
-            dedupe_key=f"forum-{frequency}:{person.pk}:{period}",
-            now=now,
-        )
-        person.notifications.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
-        sent += 1
-    return sent
-
-
-def notifications_mark_read(*, user, now=None):
-    marked = user.notifications.filter(read_at__isnull=True).update(read_at=now or timezone.now())
-    pagecache.bump(f"user:{user.pk}")
-    return marked

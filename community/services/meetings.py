@@ -11,26 +11,21 @@ import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.accounts.errors import Refused
+from community.accounts.models import User
+from community.accounts.roles import LAB_STAFF_GROUP
 from community.calendar import meeting_ics
-from community.errors import Refused
-from community.models import (
-    Meeting,
-    MeetingReminder,
-    MeetingSeries,
-    OutgoingEmail,
-    Rsvp,
-    User,
-)
-from community.roles import LAB_STAFF_GROUP
-from community.services.emails import email_queue
+from community.models import Meeting, MeetingReminder, MeetingSeries, Rsvp
+from community.models.meetings import new_calendar_token
+from community.outbox.models import OutgoingEmail
+from community.outbox.services import email_queue
+from community.selectors.meetings import GOING, is_invited, seats_taken
 
 logger = logging.getLogger(__name__)
 Answer = Rsvp.Answer
@@ -38,29 +33,6 @@ Answer = Rsvp.Answer
 
 class RsvpRefused(Refused):
     """An RSVP the rules do not allow."""
-
-
-def alumni_of(programme):
-    """Users who completed the programme or one of its offerings (read by name: learning
-    depends on community, not the reverse)."""
-    Enrolment = apps.get_model("learning", "Enrolment")
-    done = Enrolment.objects.filter(status="completed")
-    if programme is not None:
-        done = done.filter(Q(programme=programme) | Q(offering__programme=programme))
-    return User.objects.filter(is_active=True, pk__in=done.values("user"))
-
-
-def invitees(meeting):
-    """Alumni of the meeting's programme (as they are today) and the people added."""
-    return (
-        alumni_of(meeting.programme) | User.objects.filter(pk__in=meeting.extra_invitees.all())
-    ).distinct()
-
-
-def is_invited(meeting, user):
-    if not user.is_authenticated:
-        return False
-    return invitees(meeting).filter(pk=user.pk).exists()
 
 
 def _context(meeting, **extra):
@@ -76,9 +48,7 @@ def _promote(meeting, now):
     if meeting.capacity is None:
         waiting = meeting.rsvps.filter(waitlisted=True)
     else:
-        free = (
-            meeting.capacity - meeting.rsvps.filter(answer=Answer.GOING, waitlisted=False).count()
-        )
+        free = meeting.capacity - seats_taken(meeting)
         if free <= 0:
             return []
         waiting = meeting.rsvps.filter(waitlisted=True).order_by("waitlisted_at", "pk")[:free]
@@ -118,8 +88,7 @@ def meeting_rsvp(*, meeting, user, answer, now=None):
     rsvp.answered_at = now
     if answer == Answer.GOING:
         if not was_going:
-            seated = meeting.rsvps.filter(answer=Answer.GOING, waitlisted=False).count()
-            full = meeting.capacity is not None and seated >= meeting.capacity
+            full = meeting.capacity is not None and seats_taken(meeting) >= meeting.capacity
             if full and not rsvp.waitlisted:
                 rsvp.waitlisted, rsvp.waitlisted_at = True, now
             elif not full:
@@ -130,20 +99,6 @@ def meeting_rsvp(*, meeting, user, answer, now=None):
     if was_going and not rsvp.is_going:
         _promote(meeting, now)
     return rsvp
-
-
-def waitlist_position(rsvp):
-    if not rsvp.waitlisted:
-        return None
-    return (
-        rsvp.meeting.rsvps.filter(waitlisted=True)
-        .filter(
-            Q(waitlisted_at__lt=rsvp.waitlisted_at)
-            | Q(waitlisted_at=rsvp.waitlisted_at, pk__lt=rsvp.pk)
-        )
-        .count()
-        + 1
-    )
 
 
 def _answered(meeting):
@@ -174,6 +129,42 @@ def meeting_reschedule(*, meeting, starts_at, ends_at, by=None, now=None):
                     "text/calendar",
                 ),
             )
+    return meeting
+
+
+REPORT_FIELDS = ("report_shared", "report_worked", "report_failed", "report_followups")
+
+
+def _report_of(meeting):
+    return {f.removeprefix("report_"): getattr(meeting, f) for f in REPORT_FIELDS}
+
+
+@transaction.atomic
+def meeting_create(*, meeting, by=None, now=None):
+    """Saves a new meeting (the admin's form); a report written with it is stamped."""
+    meeting.save()
+    if any(getattr(meeting, f) for f in REPORT_FIELDS):
+        meeting_report_write(meeting=meeting, by=by, now=now, **_report_of(meeting))
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting, by=None, now=None):
+    """Saves lab staff's changes to a meeting (the admin's form). A new time goes through
+    meeting_reschedule (people who answered are told, reminders re-arm for the new
+    start), a changed report through meeting_report_write (it stamps its date). Returns
+    the saved meeting."""
+    saved = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    starts_at, ends_at = meeting.starts_at, meeting.ends_at
+    report_changed = any(getattr(saved, f) != getattr(meeting, f) for f in REPORT_FIELDS)
+    # Everything but the time is saved as it is; the time by the reschedule below.
+    meeting.starts_at, meeting.ends_at = saved.starts_at, saved.ends_at
+    meeting.save()
+    if (starts_at, ends_at) != (saved.starts_at, saved.ends_at):
+        meeting_reschedule(meeting=meeting, starts_at=starts_at, ends_at=ends_at, by=by, now=now)
+        meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    if report_changed:
+        meeting_report_write(meeting=meeting, by=by, now=now, **_report_of(meeting))
     return meeting
 
 
@@ -259,9 +250,7 @@ def reminders_send(*, now=None):
             if now < moment:
                 continue
             late = now - moment > _window()
-            for rsvp in meeting.rsvps.filter(answer=Answer.GOING, waitlisted=False).select_related(
-                "user"
-            ):
+            for rsvp in meeting.rsvps.filter(GOING).select_related("user"):
                 counts[_remind(meeting, rsvp.user, offset, late=late, now=now)] += 1
     if counts["skipped"]:
         logger.warning("Meeting reminders skipped (moment missed): %s", counts["skipped"])
@@ -348,8 +337,6 @@ def meeting_report_write(*, meeting, by, shared, worked, failed, followups, now=
 
 def calendar_token_reset(*, user):
     """Issues a new secret for the personal calendar feed (the old address stops working)."""
-    from community.models.meetings import new_calendar_token
-
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
     return user.calendar_token

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.errors import Refused
-from community.models import AdviceReply, AdviceRequest, ChangeAgent, SpreadActivity, User
-from community.services.emails import email_queue
+from community.accounts.errors import Refused
+from community.accounts.models import User
+from community.models import AdviceReply, AdviceRequest, ChangeAgent, SpreadActivity
+from community.outbox.services import email_queue
 
 # --- change agents -------------------------------------------------------------------------
 
@@ -74,6 +75,15 @@ def change_agent_decide(*, agent, approve, by):
     agent.status = ChangeAgent.Status.DECLINED
     agent.designated_by = by
     agent.save(update_fields=["status", "designated_by"])
+    return agent
+
+
+@transaction.atomic
+def designation_end(*, agent, by):
+    """Lab staff end a change agent's designation; their spread log stays. Returns it."""
+    agent = ChangeAgent.objects.select_for_update().get(pk=agent.pk)
+    agent.status = ChangeAgent.Status.ENDED
+    agent.save(update_fields=["status"])
     return agent
 
 

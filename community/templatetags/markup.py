@@ -1,6 +1,6 @@
 from django import template
 
-from community.markup import render_markdown
+from community.accounts.markup import render_markdown
 
 register = template.Library()
 

@@ -14,22 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import Organisation, OutgoingEmail, User
-from community.services import email_queue, enqueue_after_commit
+from community.accounts.models import Organisation, User
+from community.outbox.models import OutgoingEmail
+from community.outbox.services import email_queue, enqueue_after_commit
 from learning.models import CohortInvitation, CohortMessage, Enrolment
 from learning.services.enrolments import EnrolmentRefused, enrolment_complete, enrolment_place
-
-__all__ = [
-    "ImportResult",
-    "ImportRow",
-    "cohort_complete",
-    "cohort_import",
-    "cohort_message_deliver",
-    "cohort_message_send",
-    "invitation_accept",
-    "parse_invite_csv",
-    "parse_invite_text",
-]
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -259,6 +248,7 @@ def cohort_message_send(*, cohort, subject, body, by, now=None):
         cohort=cohort, subject=subject.strip(), body=body.strip(), sent_by=by, sent_at=now
     )
     message.recipients.set(recipients)
+    # learning.tasks imports the services: a real cycle, so the task is imported here.
     from learning.tasks import cohort_message_deliver as task
 
     enqueue_after_commit(task, message.pk)

@@ -10,30 +10,23 @@ e-mailed through the outbox (after commit).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from community.errors import Refused
-from community.services import email_queue
-from learning.models import Attendance, Enrolment, EnrolmentStatusChange, Offering, Programme
-
-__all__ = [
-    "EnrolmentRefused",
-    "attendance_record",
-    "enrolment_complete",
-    "enrolment_confirm",
-    "enrolment_create",
-    "enrolment_decline",
-    "enrolment_place",
-    "enrolment_waitlist",
-    "enrolment_withdraw",
-    "has_free_seat",
-    "seats_taken",
-    "waitlist_position",
-    "waitlist_promote",
-]
+from community.accounts.errors import Refused
+from community.outbox.services import email_queue
+from learning.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentStatusChange,
+    Offering,
+    Policy,
+    Programme,
+    Publication,
+)
+from learning.selectors import has_free_seat, seats_taken, target_filter, waitlist_position
 
 Status = Enrolment.Status
 
@@ -45,34 +38,6 @@ class EnrolmentRefused(Refused):
 def _lock_target(target):
     model = Offering if isinstance(target, Offering) else Programme
     return model.objects.select_for_update().get(pk=target.pk)
-
-
-def _target_filter(target):
-    return Q(offering=target) if isinstance(target, Offering) else Q(programme=target)
-
-
-def seats_taken(target):
-    return Enrolment.objects.filter(_target_filter(target)).seated().count()
-
-
-def has_free_seat(target):
-    limit = target.seat_limit
-    return limit is None or seats_taken(target) < limit
-
-
-def waitlist_position(enrolment):
-    """1 for the first person in line; None when not waitlisted."""
-    if enrolment.status != Status.WAITLISTED:
-        return None
-    ahead = (
-        Enrolment.objects.filter(_target_filter(enrolment.target))
-        .waitlisted()
-        .filter(
-            Q(waitlisted_at__lt=enrolment.waitlisted_at)
-            | Q(waitlisted_at=enrolment.waitlisted_at, pk__lt=enrolment.pk)
-        )
-    )
-    return ahead.count() + 1
 
 
 def _record(enrolment, *, to, by, now, reason="", new=False):
@@ -110,14 +75,14 @@ def _email(enrolment, kind, **extra):
             "enrolment": enrolment,
             "target": target,
             "url": settings.SITE_URL + target.get_absolute_url(),
-            "mine_url": settings.SITE_URL + "/learning/mine/",
+            "mine_url": settings.SITE_URL + reverse("learning:mine"),
             **extra,
         },
     )
 
 
 def _refuse_if_closed(target, now):
-    if target.status != "published":
+    if target.status != Publication.PUBLISHED:
         raise EnrolmentRefused(_("“%(title)s” is not open for enrolment.") % {"title": target})
     if not target.is_open_for_enrolment(now):
         closed = timezone.localtime(target.closes_at())
@@ -152,12 +117,12 @@ def enrolment_create(
     now = now or timezone.now()
     target = _lock_target(target)
     _refuse_if_closed(target, now)
-    if Enrolment.objects.filter(_target_filter(target), user=user).active().exists():
+    if Enrolment.objects.filter(target_filter(target), user=user).active().exists():
         raise EnrolmentRefused(
             _("You already have a place or an application for “%(title)s”.") % {"title": target}
         )
 
-    if target.enrolment_policy == "application":
+    if target.enrolment_policy == Policy.APPLICATION:
         errors = {}
         if not motivation.strip():
             errors["motivation"] = _("Tell the lab why you want to take part.")
@@ -210,7 +175,7 @@ def _promote_waitlist(target, *, now):
     promoted = []
     limit = target.seat_limit
     taken = seats_taken(target)
-    queue = Enrolment.objects.filter(_target_filter(target)).in_waitlist_order()
+    queue = Enrolment.objects.filter(target_filter(target)).in_waitlist_order()
     for enrolment in queue.select_related("user"):
         if limit is not None and taken >= limit:
             break
@@ -228,7 +193,7 @@ def waitlist_promote(*, target, now=None):
     """Fills free seats of `target` from its waitlist (after a capacity change)."""
     now = now or timezone.now()
     target = _lock_target(target)
-    if target.enrolment_policy != "open":
+    if target.enrolment_policy != Policy.OPEN:
         return []
     return _promote_waitlist(target, now=now)
 
@@ -255,7 +220,7 @@ def enrolment_withdraw(*, enrolment, by, reason="", now=None, notify=True):
     _set_status(enrolment, to=Status.WITHDRAWN, by=by, reason=reason, now=now)
     if notify:
         _email(enrolment, "withdrawn")
-    if was_seated and target.enrolment_policy == "open":
+    if was_seated and target.enrolment_policy == Policy.OPEN:
         _promote_waitlist(target, now=now)
     return enrolment
 
@@ -375,9 +340,9 @@ def enrolment_place(*, user, target, by, cohort=None, now=None):
     """
     now = now or timezone.now()
     target = _lock_target(target)
-    if target.status == "archived":
+    if target.status == Publication.ARCHIVED:
         raise EnrolmentRefused(_("“%(title)s” is archived.") % {"title": target})
-    existing = Enrolment.objects.filter(_target_filter(target), user=user).active().first()
+    existing = Enrolment.objects.filter(target_filter(target), user=user).active().first()
     if existing is not None:
         if cohort is not None and existing.cohort_id is None:
             existing.cohort = cohort

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import services
-from community.markup import render_markdown
+from community.accounts import services as account_services
+from community.accounts.markup import render_markdown
 from community.models import ModerationAction, Post, Space, Topic
 from learning.models import Cohort, Enrolment
 from tests import factories
@@ -43,8 +44,8 @@ def topic(where=None, author=None, **kwargs):
 
 def test_each_kind_of_space_is_read_by_the_right_people(client):
     offering = factories.offering()
-    cohort = Cohort.objects.create(name="Spring", offering=offering)
-    private = services.cohort_space_ensure(cohort=cohort)
+    cohort = services.cohort_create(cohort=Cohort(name="Spring", offering=offering))
+    private = cohort.space
     open_space, alumni_space = space("members"), space("alumni")
     member, alumnus, staff = old_user(), factories.alumnus(), factories.lab_staff()
     insider = old_user()
@@ -64,8 +65,8 @@ def test_each_kind_of_space_is_read_by_the_right_people(client):
 
 
 def test_private_topics_and_posts_are_not_reachable_by_outsiders(client):
-    cohort = Cohort.objects.create(name="Closed", offering=factories.offering())
-    private = services.cohort_space_ensure(cohort=cohort)
+    cohort = services.cohort_create(cohort=Cohort(name="Closed", offering=factories.offering()))
+    private = cohort.space
     secret = topic(private, author=factories.lab_staff(), title="Secret plans")
     post = secret.posts.first()
     client.force_login(old_user())
@@ -317,9 +318,9 @@ def test_space_and_topic_pages_query_budget(client, django_assert_max_num_querie
 def test_posts_are_in_the_data_export_and_stay_after_deletion():
     author = old_user(display_name="Writer")
     t = topic(author=author, body="My lesson")
-    data = services.personal_data_export(user=author)
+    data = account_services.personal_data_export(user=author)
     assert data["forum_posts"][0]["body"] == "My lesson"
-    services.account_delete(user=author)
+    account_services.account_delete(user=author)
     post = t.posts.first()
     post.author.refresh_from_db()
     assert post.body == "My lesson" and post.author.display_name == "Former member"
@@ -370,8 +371,8 @@ def test_daily_choice_gathers_posts_in_one_email(mailoutbox, django_capture_on_c
 
 
 def test_people_who_cannot_read_a_space_are_never_notified(django_capture_on_commit_callbacks):
-    cohort = Cohort.objects.create(name="Closed", offering=factories.offering())
-    private = services.cohort_space_ensure(cohort=cohort)
+    cohort = services.cohort_create(cohort=Cohort(name="Closed", offering=factories.offering()))
+    private = cohort.space
     outsider = old_user(handle="outsider")
     with django_capture_on_commit_callbacks(execute=True):
         topic(private, author=factories.lab_staff(), body="Hello @outsider")
@@ -385,8 +386,8 @@ def test_search_ranks_titles_first_and_never_leaks_private_posts(client):
     from django.conf import settings as django_settings
 
     open_space = space()
-    cohort = Cohort.objects.create(name="Closed", offering=factories.offering())
-    private = services.cohort_space_ensure(cohort=cohort)
+    cohort = services.cohort_create(cohort=Cohort(name="Closed", offering=factories.offering()))
+    private = cohort.space
     staff = factories.lab_staff()
     topic(open_space, title="Prototyping letters", body="We used paper first.")
     topic(open_space, title="Budgets", body="Prototyping helped us argue for money.")

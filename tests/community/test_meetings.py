@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from community import services
+from community import selectors, services
+from community.accounts import services as account_services
 from community.models import Meeting, MeetingReminder, MeetingSeries, OutgoingEmail, Rsvp
 from tests import factories
 
@@ -46,10 +47,10 @@ def test_invitees_are_the_programmes_alumni_including_new_ones_plus_guests():
     outsider = factories.alumnus()
     guest = factories.user()
     meeting.extra_invitees.add(guest)
-    assert set(services.invitees(meeting)) == {early, guest}
+    assert set(selectors.invitees(meeting)) == {early, guest}
     late = alumni(programme, 1)[0]  # completed after the meeting was scheduled
-    assert late in services.invitees(meeting)
-    assert outsider not in services.invitees(meeting)
+    assert late in selectors.invitees(meeting)
+    assert outsider not in selectors.invitees(meeting)
 
 
 def test_rsvp_states_waitlist_and_promotion(mailoutbox, django_capture_on_commit_callbacks):
@@ -343,10 +344,10 @@ def test_account_deletion_gives_up_future_seats_and_export_lists_answers(client)
     services.meeting_rsvp(meeting=meeting, user=leaving, answer="going")
     queued = services.meeting_rsvp(meeting=meeting, user=waiting, answer="going")
     assert queued.waitlisted
-    data = services.personal_data_export(user=leaving)
+    data = account_services.personal_data_export(user=leaving)
     assert data["meetings"][0]["answer"] == "going"
     services.calendar_token_reset(user=leaving)
-    services.account_delete(user=leaving)
+    account_services.account_delete(user=leaving)
     queued.refresh_from_db()
     leaving.refresh_from_db()
     assert queued.is_going
@@ -362,3 +363,38 @@ def test_people_who_switched_reminders_off_get_none_and_are_counted_apart():
     assert counts["sent"] == 1 and counts["opted_out"] == 1
     assert OutgoingEmail.objects.filter(kind="community/meeting_reminder").count() == 1
     assert services.reminders_send()["already"] == 4
+
+
+def test_meeting_update_reschedules_through_the_service_and_stamps_a_report(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting, _people = going_meeting(timedelta(days=10))
+    meeting.venue = "Lyon"
+    meeting.starts_at += timedelta(days=1)
+    meeting.ends_at += timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.venue == "Lyon" and meeting.report_written_at is None
+    assert sum("New time:" in m.subject for m in mailoutbox) == 2
+    # Nothing about the time changed: nobody is told again.
+    meeting.report_shared = "Everyone brought a failure."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.report_written_at is not None
+    assert sum("New time:" in m.subject for m in mailoutbox) == 2
+
+
+def test_meeting_create_stamps_a_report_written_with_it():
+    programme = factories.programme()
+    start = timezone.now() - timedelta(days=3)
+    meeting = services.meeting_create(
+        meeting=Meeting(
+            programme=programme, title="Held", starts_at=start,
+            ends_at=start + timedelta(hours=2), status=Meeting.Status.SCHEDULED,
+            report_worked="Pairs of teams.",
+        )
+    )  # fmt: skip
+    assert meeting.report_written_at is not None
+    assert meeting.status == Meeting.Status.HELD

@@ -8,8 +8,9 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from community import services, tasks
+from community import tasks
 from community.models import OutgoingEmail
+from community.outbox import services
 from innolab.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db

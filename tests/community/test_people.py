@@ -263,6 +263,24 @@ def test_self_nomination_then_staff_approval(client, staff):
     assert agent.status == "active"
 
 
+def test_ending_a_designation_keeps_the_log_and_the_admin_action_calls_it(staff_client):
+    agent = factories.change_agent()
+    services.spread_activity_save(
+        agent=agent, by=agent.user,
+        data={"kind": "talk", "happened_on": date(2026, 1, 5), "agency": agent.home_agency,
+              "team": "", "people_reached": 3, "description": "Talk"},
+    )  # fmt: skip
+    ended = services.designation_end(agent=agent, by=None)
+    assert ended.status == ChangeAgent.Status.ENDED and agent.activities.count() == 1
+    other = factories.change_agent()
+    staff_client.post(
+        reverse("admin:community_changeagent_changelist"),
+        {"action": "end", ACTION_CHECKBOX_NAME: [other.pk]},
+    )
+    other.refresh_from_db()
+    assert other.status == ChangeAgent.Status.ENDED
+
+
 def _activity_data(agency, **extra):
     return {
         "kind": "workshop",

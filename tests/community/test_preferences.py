@@ -7,15 +7,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from community import preferences, services
+from community import services
 from community.models import OutgoingEmail
+from community.outbox import preferences
+from community.outbox import services as outbox
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def send(user, kind, context=None):
-    return services.email_queue(to=user.email, user=user, kind=kind, context=context or {})
+    return outbox.email_queue(to=user.email, user=user, kind=kind, context=context or {})
 
 
 @pytest.mark.parametrize(
@@ -34,7 +36,7 @@ def test_each_preference_switches_its_emails_off(field, off, kind):
     person.save()
     assert preferences.wants(person, kind) is False
     assert (
-        services.email_queue(to=person.email, user=person, kind=kind, subject="s", body_text="b")
+        outbox.email_queue(to=person.email, user=person, kind=kind, subject="s", body_text="b")
         is None
     )
     assert not OutgoingEmail.objects.exists()
@@ -49,7 +51,7 @@ def test_essential_emails_ignore_preferences():
                  "community/meeting_cancelled", "community/meeting_updated",
                  "community/post_hidden", "account_confirmation"):  # fmt: skip
         assert preferences.wants(person, kind)
-    record = services.email_queue(
+    record = outbox.email_queue(
         to=person.email, user=person, kind="learning/promoted", subject="s", body_text="b"
     )
     assert record is not None and record.list_unsubscribe == ""

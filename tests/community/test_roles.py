@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from community.roles import LAB_STAFF_GROUP, is_lab_staff, lab_staff_permission_codes
+from community.accounts.roles import LAB_STAFF_GROUP, is_lab_staff, lab_staff_permission_codes
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-from community.widgets import QuickSelect
+from community.accounts.widgets import QuickSelect
 
 
 def test_quick_select_marks_the_choice_and_escapes_labels():

@@ -98,7 +98,7 @@ def test_csv_without_an_email_column_is_explained():
 
 
 def test_invitation_sign_up_places_the_new_member(
-    client, cohort, staff, django_capture_on_commit_callbacks
+    client, cohort, staff, django_capture_on_commit_callbacks, mailoutbox
 ):
     rows = services.parse_invite_text("Nadia <nadia@example.gov>")
     services.cohort_import(cohort=cohort, rows=rows, by=staff)
@@ -106,7 +106,7 @@ def test_invitation_sign_up_places_the_new_member(
     page = client.get(reverse("learning:invitation", args=[invitation.token]))
     assert page.status_code == 200 and "Design sprint" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
+        signed_up = client.post(
             reverse("account_signup"),
             {
                 "email": "nadia@example.gov",
@@ -115,6 +115,13 @@ def test_invitation_sign_up_places_the_new_member(
                 "password2": "a-long-and-unusual-passphrase",
             },
         )
+    assert signed_up["Location"] == reverse("account_email_verification_sent")
+    # Once their address is confirmed (which signs them in), the person is sent back to the
+    # invitation, which places them.
+    confirm = re.search(r"/accounts/confirm-email/[^/\s]+/", mailoutbox[-1].body).group(0)
+    confirmed = client.post(confirm)
+    assert confirmed["Location"] == reverse("learning:invitation", args=[invitation.token])
+    assert client.get(confirmed["Location"])["Location"] == reverse("learning:mine")
     enrolment = Enrolment.objects.get(user__email="nadia@example.gov")
     assert enrolment.status == "confirmed" and enrolment.cohort == cohort
     invitation.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from learning import services
+from learning import selectors, services
 from learning.models import Enrolment
 from tests import factories
 
@@ -49,5 +49,5 @@ def test_concurrent_enrolments_for_ten_seats_confirm_exactly_ten():
     assert enrolments.filter(status="confirmed").count() == SEATS
     waitlisted = list(enrolments.filter(status="waitlisted"))
     assert len(waitlisted) == ATTEMPTS - SEATS
-    positions = sorted(services.waitlist_position(e) for e in waitlisted)
+    positions = sorted(selectors.waitlist_position(e) for e in waitlisted)
     assert positions == list(range(1, ATTEMPTS - SEATS + 1))

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
-from learning import services
+from learning import selectors, services
 from learning.models import Enrolment, EnrolmentStatusChange
 from tests import factories
 
@@ -38,8 +39,8 @@ def test_enrolment_create_waitlists_when_full_with_distinct_positions(people):
     second = enrol(people[1], offering)
     third = enrol(people[2], offering)
     assert second.status == third.status == Status.WAITLISTED
-    assert services.waitlist_position(second) == 1
-    assert services.waitlist_position(third) == 2
+    assert selectors.waitlist_position(second) == 1
+    assert selectors.waitlist_position(third) == 2
 
 
 def test_unlimited_capacity_never_waitlists(people):
@@ -150,7 +151,7 @@ def test_withdrawing_a_confirmed_place_promotes_the_first_in_line(people):
     assert first.status == Status.WITHDRAWN
     assert second.status == Status.CONFIRMED
     assert third.status == Status.WAITLISTED
-    assert services.waitlist_position(third) == 1
+    assert selectors.waitlist_position(third) == 1
     promoted = second.status_changes.last()
     assert (promoted.from_status, promoted.to_status, promoted.changed_by) == (
         "waitlisted",
@@ -167,7 +168,7 @@ def test_leaving_the_waitlist_promotes_nobody(people):
     services.enrolment_withdraw(enrolment=second, by=people[1])
     third.refresh_from_db()
     assert third.status == Status.WAITLISTED
-    assert services.waitlist_position(third) == 1
+    assert selectors.waitlist_position(third) == 1
 
 
 def test_withdrawn_people_can_enrol_again(people):
@@ -253,3 +254,38 @@ class TestEmails:
         # every message has text and HTML, and plain text is not HTML-escaped
         assert all(m.alternatives for m in mailoutbox)
         assert "&quot;" not in mailoutbox[-1].body
+
+
+def test_offering_update_gives_new_seats_to_the_waitlist_first_in_line_first(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    offering = factories.offering(capacity=1)
+    enrol(people[0], offering)
+    second, third, fourth = (enrol(person, offering) for person in people[1:])
+    offering.summary = "Same seats, new words"
+    assert services.offering_update(offering=offering) == []
+    offering.capacity = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = services.offering_update(offering=offering)
+    assert [e.pk for e in promoted] == [second.pk, third.pk]
+    fourth.refresh_from_db()
+    assert fourth.status == Status.WAITLISTED and selectors.waitlist_position(fourth) == 1
+    assert sum("place" in m.subject.lower() for m in mailoutbox) >= 2
+
+
+def test_growing_capacity_in_the_admin_promotes_the_waitlist(staff_client, people):
+    offering = factories.offering(capacity=1, title="Grown")
+    enrol(people[0], offering)
+    waiting = enrol(people[1], offering)
+    url = reverse("admin:learning_offering_change", args=[offering.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, list)
+    }
+    data |= {"capacity": 2, "tags": "", "sessions-TOTAL_FORMS": 0, "sessions-INITIAL_FORMS": 0}
+    response = staff_client.post(url, data, follow=True)
+    assert "1 person was promoted from the waitlist." in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED

@@ -1,6 +1,6 @@
 from django import template
 
-from toolkits.models import ToolkitUse
+from toolkits.selectors import stories_of
 
 register = template.Library()
 
@@ -8,9 +8,4 @@ register = template.Library()
 @register.inclusion_tag("toolkits/_person_stories.html")
 def toolkit_stories(person):
     """A person's visible toolkit stories, for their profile."""
-    stories = (
-        ToolkitUse.objects.filter(user=person, hidden=False)
-        .select_related("toolkit")
-        .order_by("-created_at")[:10]
-    )
-    return {"stories": list(stories)}
+    return {"stories": stories_of(person=person)}

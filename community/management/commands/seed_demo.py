@@ -2,14 +2,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-# Each app adds its own seeder; they run in order and are all idempotent.
+# Each part seeds its own data through the services; they run in this order (people, the
+# catalogue, cohorts and places, toolkits, then what alumni do) and are all idempotent.
 SEEDERS = [
-    "community.demo.seed",
+    "community.demo.people.seed",
     "learning.demo.seed",
+    "community.demo.cohorts.seed",
     "toolkits.demo.seed",
-    "community.demo.seed_network",
-    "community.demo.seed_meetings",
-    "community.demo.seed_forums",
+    "community.demo.network.seed",
+    "community.demo.meetings.seed",
+    "community.demo.forums.seed",
 ]
 
 
@@ -26,6 +28,6 @@ class Command(BaseCommand):
                 "DEBUG is off. Pass --force if this really is a demo site."
             )
         for path in SEEDERS:
-            self.stdout.write(f"Seeding {path.rsplit('.', 2)[0]} ...")
+            self.stdout.write(f"Seeding {path.rsplit('.', 1)[0]} ...")
             import_string(path)(log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

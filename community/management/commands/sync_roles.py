@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from community.roles import LAB_STAFF_GROUP, lab_staff_group_sync
+from community.accounts.roles import LAB_STAFF_GROUP, lab_staff_group_sync
 
 
 class Command(BaseCommand):

@@ -1,0 +1,98 @@
+"""Forms of a person's own account, and the form helpers every app shares."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from community.accounts.models import PROFILE_FIELDS, Organisation, User
+
+
+def add_errors(form, error, *, default_field=None):
+    """Shows a service's ValidationError on `form`: on the fields it names (when the form
+    has them), otherwise on `default_field` (None: the form as a whole)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else default_field, messages)
+    else:
+        form.add_error(default_field, error)
+
+
+def lab_choice_field():
+    """A filter field listing the innovation labs (catalogue and toolkit filters)."""
+    return forms.ModelChoiceField(
+        label=_("Host lab"),
+        required=False,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB),
+        empty_label=_("Any lab"),
+    )
+
+
+class SignupExtraForm(forms.Form):
+    """Fields allauth's sign-up form adds to e-mail and password."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("As colleagues know you. Shown on your profile."),
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"]
+        user.save(update_fields=["display_name"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5}),
+            "visibility": forms.RadioSelect,
+        }
+
+    def clean_handle(self):
+        handle = self.cleaned_data["handle"].lower()
+        if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", handle):
+            raise forms.ValidationError(
+                _("Use lower-case letters, digits and single hyphens, e.g. “ada-lovelace”.")
+            )
+        taken = User.objects.filter(handle__iexact=handle).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This handle is taken. Try another one."))
+        return handle
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "email_digests",
+            "email_meeting_reminders",
+            "email_enrolment_updates",
+            "forum_emails",
+            "email_advice",
+        ]
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+    confirm = forms.CharField(
+        label=_("Type DELETE to confirm"),
+        max_length=10,
+        help_text=_("This cannot be undone."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError(_("That is not your password."))
+        return self.cleaned_data["password"]
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip() != "DELETE":
+            raise forms.ValidationError(_("Type the word DELETE in capitals."))
+        return "DELETE"

@@ -1,0 +1,35 @@
+"""What every page's shell shows: the site address, the navigation, the unread count."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Primary navigation, in order; members-only entries are left out for visitors.
+NAVIGATION = [
+    ("learning:catalogue", _("Learn")),
+    ("toolkits:list", _("Toolkits")),
+    ("community:index", _("Community")),
+    ("community:meeting-list", _("Meetings")),
+    ("learning:mine", _("My learning")),
+]
+MEMBER_ONLY = {"learning:mine", "community:meeting-list"}
+
+
+def _navigation(user):
+    return [
+        {"url": reverse(name), "label": label}
+        for name, label in NAVIGATION
+        if user.is_authenticated or name not in MEMBER_ONLY
+    ]
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        unread = user.notifications.filter(read_at__isnull=True).count()
+    return {
+        "SITE_URL": settings.SITE_URL,
+        "navigation": _navigation(user) if user is not None else [],
+        "unread_notifications": unread,
+    }

@@ -1,0 +1,207 @@
+"""Forums: who may read a space, the spaces, topics and posts pages show, moderation."""
+
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from community.accounts.models import User
+from community.accounts.roles import LAB_STAFF_GROUP, is_lab_staff
+from community.accounts.tags import tagged_ids
+from community.models import Follow, Post, Reaction, Space, Topic, TopicRead
+from learning.models import Enrolment
+
+
+def readable_spaces_filter(user):
+    """Q of the spaces `user` may read (and write in)."""
+    if is_lab_staff(user):
+        return Q()
+    allowed = Q(audience=Space.Audience.MEMBERS)
+    if user.is_alumnus:
+        allowed |= Q(audience=Space.Audience.ALUMNI)
+    mine = Enrolment.objects.filter(user=user).active()
+    allowed |= Q(audience=Space.Audience.PRIVATE) & (
+        Q(cohort__in=mine.filter(cohort__isnull=False).values("cohort"))
+        | Q(programme__in=mine.filter(programme__isnull=False).values("programme"))
+        | Q(
+            programme__in=mine.filter(offering__programme__isnull=False).values(
+                "offering__programme"
+            )
+        )
+    )
+    return allowed
+
+
+def readers_among(space, user_ids):
+    """The active people among `user_ids` who may read `space`, in one query (the same
+    rules as readable_spaces_filter, seen from the space's side)."""
+    people = User.objects.filter(pk__in=list(user_ids), is_active=True)
+    if space.audience == Space.Audience.MEMBERS:
+        return list(people)
+    allowed = Q(is_staff=True) & (Q(is_superuser=True) | Q(groups__name=LAB_STAFF_GROUP))
+    if space.audience == Space.Audience.ALUMNI:
+        allowed |= Q(alumnus_since__isnull=False)
+    else:
+        groups = Q(pk__in=[])
+        if space.cohort_id:
+            groups |= Q(cohort_id=space.cohort_id)
+        if space.programme_id:
+            groups |= Q(programme_id=space.programme_id) | Q(
+                offering__programme_id=space.programme_id
+            )
+        allowed |= Q(pk__in=Enrolment.objects.active().filter(groups).values("user"))
+    return list(people.filter(allowed).distinct())
+
+
+def can_read(space, user):
+    if not user.is_authenticated:
+        return False
+    return Space.objects.filter(pk=space.pk).filter(readable_spaces_filter(user)).exists()
+
+
+def space_list(*, user):
+    return (
+        Space.objects.filter(readable_spaces_filter(user))
+        .annotate(
+            topic_count=Count("topics", distinct=True),
+            post_count=Count("topics__posts", distinct=True),
+            latest=Max("topics__last_activity_at"),
+        )
+        .order_by("position", "name")
+    )
+
+
+def space_get(*, slug, user):
+    return Space.objects.filter(readable_spaces_filter(user)).filter(slug=slug).first()
+
+
+def space_by_id(value):
+    """The space a moderation form names by id (any space: moderators see all), or None
+    for a missing or malformed id."""
+    return Space.objects.filter(pk=value).first() if str(value or "").isdigit() else None
+
+
+class CountedApart:
+    """Rows for a Paginator whose total comes from a plainer queryset: counting the
+    annotated one would compute every row's annotations just to count them."""
+
+    def __init__(self, rows, counted):
+        self.rows, self.counted = rows, counted
+        self.ordered = True
+
+    def count(self):
+        return self.counted.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
+def topic_list(*, space, user, kind=None, tag=None, best=False):
+    last_read = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("read_at")[:1]
+    base = Topic.objects.filter(space=space)
+    if kind:
+        base = base.filter(kind=kind)
+    if tag:
+        base = base.filter(pk__in=tagged_ids(Topic, tag))
+    if best:
+        return (
+            base.select_related("author")
+            .prefetch_related("tags")
+            .annotate(
+                reply_count=Count("posts", distinct=True) - 1,
+                helpful=Count("posts__reactions", distinct=True),
+                read_at=Subquery(last_read),
+            )
+            .filter(kind=Topic.Kind.EXPERIENCE, helpful__gt=0)
+            .order_by("-helpful", "-created_at")
+        )
+
+    def per_topic(queryset):
+        # Correlated subqueries: computed for the page's rows only, after the LIMIT.
+        return Coalesce(
+            Subquery(queryset.order_by().values("topic_id").annotate(n=Count("pk")).values("n")),
+            0,
+        )
+
+    rows = (
+        base.select_related("author")
+        .prefetch_related("tags")
+        .annotate(
+            reply_count=per_topic(Post.objects.filter(topic=OuterRef("pk"))) - 1,
+            helpful=per_topic(
+                Reaction.objects.filter(post__topic=OuterRef("pk")).annotate(
+                    topic_id=F("post__topic_id")
+                )
+            ),
+            read_at=Subquery(last_read),
+        )
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+    return CountedApart(rows, base)
+
+
+def topic_get(*, pk, user):
+    return (
+        Topic.objects.filter(pk=pk, space__in=Space.objects.filter(readable_spaces_filter(user)))
+        .select_related("space", "author", "accepted_post", "related_offering", "related_toolkit")
+        .first()
+    )
+
+
+def topic_posts(*, topic):
+    return (
+        Post.objects.filter(topic=topic)
+        .select_related("author__organisation", "quoted__author")
+        .annotate(helpful=Count("reactions"))
+        .order_by("created_at", "pk")
+    )
+
+
+def post_get(*, pk, user):
+    """A post in a topic `user` may read, with its topic; None otherwise."""
+    post = Post.objects.select_related("topic").filter(pk=pk).first()
+    if post is None or topic_get(pk=post.topic_id, user=user) is None:
+        return None
+    return post
+
+
+def post_in_topic(*, topic, pk):
+    """A post of `topic` named by a form or a link (quoting), or None for a missing or
+    malformed id."""
+    if not str(pk or "").isdigit():
+        return None
+    return Post.objects.filter(topic=topic, pk=pk).first()
+
+
+def post_for_moderation(*, pk):
+    return Post.objects.select_related("topic", "author").filter(pk=pk).first()
+
+
+def topic_for_moderation(*, pk):
+    return Topic.objects.filter(pk=pk).first()
+
+
+def is_following(*, user, topic=None, space=None):
+    target = {"topic": topic} if topic is not None else {"space": space}
+    return Follow.objects.filter(user=user, **target).exists()
+
+
+def notifications_for(*, user, limit=100):
+    return list(
+        user.notifications.select_related("post__topic", "post__author").order_by(
+            "-created_at", "-pk"
+        )[:limit]
+    )
+
+
+def moderation_queue():
+    return (
+        # Both conditions in one filter(): the same flag row must exist and be open.
+        Post.objects.filter(flags__isnull=False, flags__resolved_at__isnull=True)
+        .select_related("author", "topic__space")
+        .prefetch_related("flags__reporter")
+        .annotate(first_flag=Min("flags__created_at"))
+        .order_by("first_flag")
+        .distinct()
+    )

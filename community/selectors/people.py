@@ -1,0 +1,104 @@
+"""People: who may see whom, profiles, the directory, advice, change agents."""
+
+from django.db.models import Prefetch, Q
+
+from community.accounts.models import User, Visibility
+from community.accounts.roles import is_lab_staff
+from community.accounts.tags import tagged_ids
+from community.models import AdviceReply, AdviceRequest, ChangeAgent, SpreadActivity
+from learning.models import Enrolment
+
+
+def visibility_filter(viewer):
+    """Q of the people whose profile `viewer` may see."""
+    if is_lab_staff(viewer):
+        return Q()
+    allowed = Q(visibility=Visibility.MEMBERS)
+    if viewer.is_alumnus:
+        allowed |= Q(visibility=Visibility.ALUMNI)
+    return allowed | Q(pk=viewer.pk)
+
+
+def person_get(*, handle, viewer):
+    """The profile `viewer` asked for, or None when it does not exist or is not theirs
+    to see (the two look the same, so hidden profiles stay hidden)."""
+    if not viewer.is_authenticated:
+        return None
+    return (
+        User.objects.filter(is_active=True, handle__iexact=handle)
+        .filter(visibility_filter(viewer))
+        .select_related("organisation", "change_agent__home_agency")
+        .prefetch_related("expertise")
+        .first()
+    )
+
+
+def directory(*, viewer, filters):
+    """Alumni and change agents `viewer` may see, filtered (a cleaned DirectoryForm)."""
+    qs = (
+        User.objects.filter(is_active=True)
+        .filter(Q(alumnus_since__isnull=False) | Q(change_agent__status=ChangeAgent.Status.ACTIVE))
+        .filter(visibility_filter(viewer))
+    )
+    # Enrolment filters are subqueries, not joins: no duplicate rows, so no DISTINCT over
+    # every column (which made the directory's count cost grow with the membership).
+    if filters.get("programme"):
+        programme = filters["programme"]
+        qs = qs.filter(
+            pk__in=Enrolment.objects.filter(
+                Q(programme=programme) | Q(offering__programme=programme),
+                status=Enrolment.Status.COMPLETED,
+            ).values("user_id")
+        )
+    if filters.get("cohort"):
+        qs = qs.filter(pk__in=Enrolment.objects.filter(cohort=filters["cohort"]).values("user_id"))
+    if filters.get("organisation"):
+        qs = qs.filter(organisation=filters["organisation"])
+    if filters.get("country"):
+        qs = qs.filter(country=filters["country"])
+    if filters.get("expertise"):
+        qs = qs.filter(pk__in=tagged_ids(User, filters["expertise"], manager="expertise"))
+    if filters.get("open_to_advice"):
+        qs = qs.filter(open_to_advice=True)
+    if filters.get("change_agent"):
+        qs = qs.filter(change_agent__status=ChangeAgent.Status.ACTIVE)
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(display_name__icontains=q) | Q(bio__icontains=q))
+    return (
+        qs.select_related("organisation", "change_agent__home_agency")
+        .prefetch_related("expertise")
+        .order_by("display_name", "pk")
+    )
+
+
+def advice_for(*, user):
+    """(received, sent) conversations of `user`, newest activity first."""
+    base = AdviceRequest.objects.select_related("requester", "recipient").order_by("-updated_at")
+    return list(base.filter(recipient=user)), list(base.filter(requester=user))
+
+
+def advice_get(*, pk, user):
+    """A conversation, only for its two people; None otherwise."""
+    replies = AdviceReply.objects.select_related("author").order_by("created_at", "pk")
+    return (
+        AdviceRequest.objects.filter(pk=pk)
+        .filter(Q(requester=user) | Q(recipient=user))
+        .select_related("requester", "recipient")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .first()
+    )
+
+
+def change_agent_of(user):
+    if not user.is_authenticated:
+        return None
+    return ChangeAgent.objects.filter(user=user).select_related("home_agency").first()
+
+
+def spread_log(agent):
+    return agent.activities.select_related("agency", "verified_by").order_by("-happened_on", "-pk")
+
+
+def spread_activity_get(*, pk):
+    """One entry of a spread log, or None."""
+    return SpreadActivity.objects.filter(pk=pk).first()

@@ -1,0 +1,52 @@
+"""The learning app's models, by sub-domain.
+
+choices.py     modes, formats, policies, publication and enrolment statuses
+catalogue.py   Programme, Offering (three modes of learning), Session
+cohorts.py     Cohort, CohortInvitation, CohortMessage, CohortDigest, DigestRecord
+enrolments.py  Enrolment, EnrolmentStatusChange, Attendance
+
+Toolkits, the fourth mode, are in the `toolkits` app.
+"""
+
+from learning.models.catalogue import EnrolmentTarget, Offering, Programme, Session
+from learning.models.choices import (
+    ACTIVE_STATUSES,
+    MODE_EXPLANATIONS,
+    SEATED_STATUSES,
+    EnrolmentStatus,
+    Format,
+    Mode,
+    Policy,
+    Publication,
+)
+from learning.models.cohorts import (
+    Cohort,
+    CohortDigest,
+    CohortInvitation,
+    CohortMessage,
+    DigestRecord,
+)
+from learning.models.enrolments import Attendance, Enrolment, EnrolmentStatusChange
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "MODE_EXPLANATIONS",
+    "SEATED_STATUSES",
+    "Attendance",
+    "Cohort",
+    "CohortDigest",
+    "CohortInvitation",
+    "CohortMessage",
+    "DigestRecord",
+    "Enrolment",
+    "EnrolmentStatus",
+    "EnrolmentStatusChange",
+    "EnrolmentTarget",
+    "Format",
+    "Mode",
+    "Offering",
+    "Policy",
+    "Programme",
+    "Publication",
+    "Session",
+]
