@@ -5,10 +5,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -63,35 +62,9 @@ class ToolkitAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
         if obj.pk is None:
             return _("Save the toolkit first, then upload its file.")
         versions = obj.files.annotate(n=Sum("daily__count")).order_by("-uploaded_at", "-pk")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td>"
-            "<td>{}</td></tr>",
-            (
-                (
-                    v.version_label,
-                    v.original_name,
-                    timezone.localtime(v.uploaded_at).strftime("%Y-%m-%d"),
-                    v.change_note or "—",
-                    v.sha256,
-                    v.n or 0,
-                )
-                for v in versions
-            ),
+        return render_to_string(
+            "admin/toolkits/toolkit/_versions.html", {"toolkit": obj, "versions": list(versions)}
         )
-        link = format_html(
-            '<p><a class="button" href="{}">{}</a></p>',
-            reverse("admin:toolkits_toolkit_upload", args=[obj.pk]),
-            _("Upload a new version"),
-        )
-        if not rows:
-            return format_html("{}{}", _("No file yet."), link)
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
-            "<th>{}</th></tr></thead><tbody>{}</tbody></table>{}",
-            _("Version"), _("File"), _("Uploaded"), _("What changed"), _("SHA-256"),
-            _("Downloads"), rows, link,
-        )  # fmt: skip
 
     def get_urls(self):
         return [
