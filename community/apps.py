@@ -40,31 +40,3 @@ class CommunityConfig(AppConfig):
         data_rights.register_exporter("forum_posts", data.export_posts)
         data_rights.register_exporter("cohort_digests", digests.export)
         data_rights.register_eraser(data.erase)
-        _watch_for_page_cache()
-
-
-def _watch_for_page_cache():
-    # Which cached pages (innolab.pagecache) each model's rows appear on.
-    from taggit.models import Tag, TaggedItem
-
-    from community import models
-    from innolab import pagecache
-
-    for model in [models.Space, models.Topic, models.Post, models.PostRevision,
-                  models.Reaction, models.Flag, models.ModerationAction]:  # fmt: skip
-        pagecache.watch(model, "forum")
-    pagecache.watch(models.Follow, "forum", person="user_id")
-    # "New" badges: only the person's forum lists show them.
-    pagecache.watch(models.TopicRead, person="user_id", own="reads")
-    pagecache.watch(models.Notification, person="user_id")  # the unread count
-    pagecache.watch(models.User, "people", person="pk", quiet=["last_login"])
-    for model in [models.Organisation, models.ChangeAgent, models.SpreadActivity,
-                  models.AdviceRequest, models.AdviceReply]:  # fmt: skip
-        pagecache.watch(model, "people")
-    pagecache.watch(models.MeetingSeries, "meetings")
-    pagecache.watch(models.Meeting, "meetings")
-    pagecache.watch(models.Rsvp, "meetings", person="user_id")
-    pagecache.unshown(models.OutgoingEmail, models.MeetingReminder)
-    # Tags label offerings, toolkits, topics and people alike.
-    for model in [Tag, TaggedItem]:
-        pagecache.watch(model, *pagecache.AREAS)

@@ -149,11 +149,6 @@ else:
         }
     }
 
-# Pages read far more often than they change are kept in that cache until something they
-# show changes (innolab/pagecache.py); this bounds what only the clock changes. 0 turns
-# the page cache off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
-
 # --- Accounts (django-allauth) -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

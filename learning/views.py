@@ -10,7 +10,6 @@ from community.accounts.adapters import continue_after_login
 from community.accounts.decorators import lab_staff_required
 from community.accounts.forms import add_errors
 from community.accounts.paging import paginate
-from innolab import pagecache
 from learning import calendar, registry, selectors, services
 from learning.forms import CatalogueForm, EnrolmentForm
 from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
@@ -18,15 +17,8 @@ from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
 PAGE_SIZE = 20
 
 
-# What the catalogue and the offering pages show (see innolab.pagecache).
-CATALOGUE_SHOWS = ("learning", "toolkits", "people")
-
-
 def catalogue(request):
-    return pagecache.render(
-        request, "learning/catalogue.html", lambda: _catalogue_context(request),
-        depends=CATALOGUE_SHOWS,
-    )  # fmt: skip
+    return render(request, "learning/catalogue.html", _catalogue_context(request))
 
 
 def _catalogue_context(request):
@@ -86,19 +78,11 @@ def _target_context(request, target, *, form=None):
 
 
 def offering_detail(request, slug):
-    return pagecache.render(
-        request, "learning/offering_detail.html",
-        lambda: _target_context(request, selectors.offering_get(slug=slug, user=request.user))[1],
-        depends=CATALOGUE_SHOWS,
-    )  # fmt: skip
+    return _target_page(request, selectors.offering_get(slug=slug, user=request.user))
 
 
 def programme_detail(request, slug):
-    return pagecache.render(
-        request, "learning/programme_detail.html",
-        lambda: _target_context(request, selectors.programme_get(slug=slug, user=request.user))[1],
-        depends=CATALOGUE_SHOWS,
-    )  # fmt: skip
+    return _target_page(request, selectors.programme_get(slug=slug, user=request.user))
 
 
 def _enrol(request, target):
@@ -190,11 +174,9 @@ def programme_withdraw(request, slug):
 
 @login_required
 def my_learning(request):
-    return pagecache.render(
-        request, "learning/my_learning.html",
-        lambda: {"journey": selectors.my_learning(user=request.user)},
-        depends=CATALOGUE_SHOWS,
-    )  # fmt: skip
+    return render(
+        request, "learning/my_learning.html", {"journey": selectors.my_learning(user=request.user)}
+    )
 
 
 @login_required

@@ -12,15 +12,6 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _query_budgets_measure_rendering(request, settings):
-    # A page served from innolab.pagecache costs almost no queries; a query budget is
-    # about rendering it, so tests with one see every page rendered.
-    budgets = {"django_assert_num_queries", "django_assert_max_num_queries"}
-    if budgets & set(request.fixturenames) or request.node.get_closest_marker("no_page_cache"):
-        settings.PAGE_CACHE_SECONDS = 0
-
-
 @pytest.fixture
 def member(db):
     return factories.user(display_name="Mia Member")

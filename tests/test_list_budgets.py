@@ -13,7 +13,7 @@ from community import services
 from community.models import Notification, Space
 from tests import factories
 
-pytestmark = [pytest.mark.django_db, pytest.mark.no_page_cache]
+pytestmark = pytest.mark.django_db
 
 
 def old_user(**fields):

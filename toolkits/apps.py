@@ -9,9 +9,8 @@ class ToolkitsConfig(AppConfig):
     def ready(self):
         # Imports in ready(): models can only be imported once the app registry is loaded.
         from community.accounts import data_rights
-        from innolab import pagecache
         from learning import registry
-        from toolkits import data, models
+        from toolkits import data
         from toolkits.catalogue import toolkit_source
 
         # Toolkits join the learning catalogue and the learning cycle as the fourth mode;
@@ -19,9 +18,3 @@ class ToolkitsConfig(AppConfig):
         registry.register(toolkit_source)
         data_rights.register_exporter("toolkits", data.export)
         data_rights.register_eraser(data.erase)
-
-        for model in [models.Toolkit, models.MethodCard, models.ToolkitFile,
-                      models.DailyDownloads]:  # fmt: skip
-            pagecache.watch(model, "toolkits")
-        for model in [models.ToolkitUse, models.PersonDownload]:
-            pagecache.watch(model, "toolkits", person="user_id")

@@ -8,7 +8,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innolab import pagecache
 from learning.models import Publication
 from toolkits.models import DailyDownloads, PersonDownload, ToolkitFile, ToolkitUse
 from toolkits.uploads import check_upload
@@ -72,7 +71,6 @@ def download_record(*, file, user=None, now=None):
                 DailyDownloads.objects.create(file=file, day=today, count=1)
         except IntegrityError:  # another download created today's row first
             DailyDownloads.objects.filter(file=file, day=today).update(count=F("count") + 1)
-    pagecache.bump("toolkits")  # the download count on the toolkit list
     return True
 
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.accounts.paging import paginate
-from innolab import pagecache
 from toolkits import selectors, services
 from toolkits.forms import ToolkitFilterForm, UseForm
 from toolkits.models import ToolkitFile
@@ -15,15 +14,8 @@ from toolkits.models import ToolkitFile
 PAGE_SIZE = 20
 
 
-# What toolkit pages show (see innolab.pagecache): stories name people and offerings.
-TOOLKITS_SHOW = ("toolkits", "learning", "people")
-
-
 def toolkit_list(request):
-    return pagecache.render(
-        request, "toolkits/toolkit_list.html", lambda: _list_context(request),
-        depends=TOOLKITS_SHOW,
-    )  # fmt: skip
+    return render(request, "toolkits/toolkit_list.html", _list_context(request))
 
 
 def _list_context(request):
@@ -61,11 +53,11 @@ def _detail_context(request, toolkit, *, form=None):
 
 
 def toolkit_detail(request, slug):
-    return pagecache.render(
-        request, "toolkits/toolkit_detail.html",
-        lambda: _detail_context(request, _toolkit_or_404(request, slug)),
-        depends=TOOLKITS_SHOW,
-    )  # fmt: skip
+    return render(
+        request,
+        "toolkits/toolkit_detail.html",
+        _detail_context(request, _toolkit_or_404(request, slug)),
+    )
 
 
 def _serve(request, file):

@@ -15,7 +15,6 @@ from community.accounts import data_rights
 from community.accounts.models import User, Visibility
 from community.accounts.roles import lab_staff_group_sync
 from community.outbox.services import emails_erase, emails_export
-from innolab import pagecache
 
 FORMER_MEMBER = "Former member"
 
@@ -110,8 +109,6 @@ def account_delete(*, user, now=None):
     user.save()
     user.expertise.clear()
     user.groups.clear()
-    # Most of the above bypasses model signals; the person may appear on any page.
-    pagecache.bump(*pagecache.AREAS, f"user:{user.pk}")
     user.user_permissions.clear()
 
 

@@ -21,7 +21,6 @@ from community.accounts.roles import is_lab_staff
 from community.models import Follow, Post, PostRevision, Reaction, Topic, TopicRead
 from community.outbox.services import enqueue_after_commit
 from community.selectors.forums import can_read
-from innolab import pagecache
 
 
 class PostRefused(Refused):
@@ -192,16 +191,15 @@ def topic_mark_read(*, topic_id, user, now=None):
     now = now or timezone.now()
     reads = TopicRead.objects.filter(topic_id=topic_id, user=user)
     last_activity = Topic.objects.filter(pk=topic_id).values("last_activity_at")
-    if reads.filter(read_at__lt=Subquery(last_activity)).update(read_at=now):
-        pagecache.bump(f"reads:{user.pk}")
-    elif not reads.exists():
+    if not reads.filter(read_at__lt=Subquery(last_activity)).update(read_at=now) and (
+        not reads.exists()
+    ):
         TopicRead.objects.bulk_create(
             [TopicRead(topic_id=topic_id, user=user, read_at=now)],
             update_conflicts=True,
             unique_fields=["topic", "user"],
             update_fields=["read_at"],
         )
-        pagecache.bump(f"reads:{user.pk}")
 
 
 def follow_toggle(*, user, topic=None, space=None):

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from community.accounts.roles import is_lab_staff
 from community.models import Flag, ModerationAction
 from community.outbox.services import email_queue
-from innolab import pagecache
 
 
 def flag_create(*, post, reporter, reason):
@@ -66,7 +65,6 @@ def flags_dismiss(*, post, by, reason="", now=None):
     post.flags.filter(resolved_at__isnull=True).update(
         resolved_at=now or timezone.now(), resolved_by=by
     )
-    pagecache.bump("forum")
     _record(by, "dismiss flags", post=post, topic=post.topic, reason=reason)
 
 

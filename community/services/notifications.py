@@ -12,7 +12,6 @@ from community.accounts.models import User
 from community.models import Follow, Notification, Post
 from community.outbox.services import email_queue
 from community.selectors.forums import readers_among
-from innolab import pagecache
 
 MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]{0,49})", re.IGNORECASE)
 
@@ -46,7 +45,6 @@ def forum_post_notify(*, post_id, now=None):
         [Notification(user=u, kind=kinds[u.pk], post=post, created_at=now) for u in allowed],
         ignore_conflicts=True,
     )
-    pagecache.bump(*(f"user:{u.pk}" for u in allowed))  # their unread counts
     url = settings.SITE_URL + post.get_absolute_url()
     for person in allowed:
         if person.forum_emails != "immediate" and kinds[person.pk] != Notification.Kind.MENTION:
@@ -129,5 +127,4 @@ def forum_daily_send(*, now=None, frequency="daily"):
 
 def notifications_mark_read(*, user, now=None):
     marked = user.notifications.filter(read_at__isnull=True).update(read_at=now or timezone.now())
-    pagecache.bump(f"user:{user.pk}")
     return marked

@@ -14,24 +14,17 @@ from community.accounts.forms import add_errors
 from community.accounts.paging import paginate
 from community.forms import FlagForm, PostForm, TopicForm
 from community.models import Topic
-from innolab import pagecache
 
 TOPICS_PER_PAGE = 20
 POSTS_PER_PAGE = 30
 EXPERIENCE_PARTS = ("context", "tried", "worked", "failed", "lessons")
 
-# What the forum pages show (see innolab.pagecache). Cohort spaces come from learning.
-FORUM_SHOWS = ("forum", "people", "learning")
-SPACES_SHOW = (*FORUM_SHOWS, "reads:me")  # and the person's "New" badges
-
 
 @login_required
 def forum_index(request):
-    return pagecache.render(
-        request, "community/forums.html",
-        lambda: {"spaces": selectors.space_list(user=request.user)},
-        depends=SPACES_SHOW,
-    )  # fmt: skip
+    return render(
+        request, "community/forums.html", {"spaces": selectors.space_list(user=request.user)}
+    )
 
 
 def _space_or_404(request, slug):
@@ -43,10 +36,7 @@ def _space_or_404(request, slug):
 
 @login_required
 def space_detail(request, slug):
-    return pagecache.render(
-        request, "community/space.html", lambda: _space_context(request, slug),
-        depends=SPACES_SHOW,
-    )  # fmt: skip
+    return render(request, "community/space.html", _space_context(request, slug))
 
 
 def _space_context(request, slug):
@@ -118,16 +108,10 @@ def topic_detail(request, pk):
 
 
 def _topic_page(request, pk):
-    response = pagecache.render(
-        request, "community/topic.html",
-        lambda: _topic_context(request, _topic_or_404(request, pk), PostForm()),
-        depends=FORUM_SHOWS,
-    )  # fmt: skip
-    # Reached only when the page was shown: the checks above raise Http404 otherwise, and
-    # a page comes from the cache only for the person it was rendered for. A page from the
-    # cache means nothing was posted since this person's last view marked it read.
-    if not response.from_page_cache:
-        services.topic_mark_read(topic_id=pk, user=request.user)
+    topic = _topic_or_404(request, pk)
+    response = render(request, "community/topic.html", _topic_context(request, topic, PostForm()))
+    # Shown: the person has read the topic as it is now (a write only when it changed).
+    services.topic_mark_read(topic_id=topic.pk, user=request.user)
     return response
 
 
@@ -248,8 +232,8 @@ def notifications(request):
 @login_required
 def forum_search(request):
     q = request.GET.get("q", "")
-    return pagecache.render(
-        request, "community/search.html",
-        lambda: {"q": q, "results": selectors.forum_search(user=request.user, q=q)},
-        depends=FORUM_SHOWS,
-    )  # fmt: skip
+    return render(
+        request,
+        "community/search.html",
+        {"q": q, "results": selectors.forum_search(user=request.user, q=q)},
+    )

@@ -18,18 +18,11 @@ from community import selectors, services
 from community.calendar import meeting_ics
 from community.forms import RsvpForm
 from community.models import Meeting
-from innolab import pagecache
-
-# What the meeting pages show (see innolab.pagecache). Invitations follow completions.
-MEETINGS_SHOW = ("meetings", "people", "learning")
 
 
 @login_required
 def meeting_list(request):
-    return pagecache.render(
-        request, "community/meeting_list.html", lambda: _meeting_list_context(request),
-        depends=MEETINGS_SHOW,
-    )  # fmt: skip
+    return render(request, "community/meeting_list.html", _meeting_list_context(request))
 
 
 def _meeting_list_context(request):

@@ -19,27 +19,17 @@ from community.forms import (
     NominationForm,
     ReplyForm,
 )
-from innolab import pagecache
 
 PAGE_SIZE = 24
 
-# What the people pages show (see innolab.pagecache). Alumni status comes from learning.
-PEOPLE_SHOW = ("people", "learning")
-
 
 def index(request):
-    return pagecache.render(
-        request, "community/index.html", lambda: {"reach": selectors.reach()},
-        depends=PEOPLE_SHOW,
-    )  # fmt: skip
+    return render(request, "community/index.html", {"reach": selectors.reach()})
 
 
 @login_required
 def directory(request):
-    return pagecache.render(
-        request, "community/directory.html", lambda: _directory_context(request),
-        depends=PEOPLE_SHOW,
-    )  # fmt: skip
+    return render(request, "community/directory.html", _directory_context(request))
 
 
 def _directory_context(request):
