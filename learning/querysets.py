@@ -1,8 +1,7 @@
 """Named, chainable filters for the catalogue and enrolments. No permission logic here."""
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from learning.models.choices import (
@@ -35,23 +34,6 @@ class _TargetQuerySet(models.QuerySet):
             | Q(ends_on__isnull=True, starts_on__gte=today)
             | Q(ends_on__isnull=True, starts_on__isnull=True)
         )
-
-    def with_seats_taken(self):
-        # A correlated subquery, not a JOIN + GROUP BY: PostgreSQL evaluates it only for the
-        # rows a page shows (after ORDER BY ... LIMIT), where the aggregate had to group
-        # every enrolment of every matching offering first (seen at 300k enrolments).
-        enrolments = self.model._meta.get_field("enrolments")
-        field = enrolments.field.name  # offering or programme
-        seated = (
-            enrolments.related_model.objects.filter(
-                **{field: OuterRef("pk")}, status__in=SEATED_STATUSES
-            )
-            .order_by()
-            .values(field)
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(seats_taken=Coalesce(Subquery(seated), 0))
 
     def in_start_order(self):
         """Soonest first; undated (evergreen) after the dated ones."""

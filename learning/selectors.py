@@ -1,5 +1,6 @@
 """The reads each learning page needs, in a fixed number of queries."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,7 +21,6 @@ from learning.models import (
     Offering,
     Policy,
     Programme,
-    Publication,
     Session,
 )
 
@@ -36,7 +36,9 @@ def target_filter(target):
 
 
 def seats_taken(target):
-    return Enrolment.objects.filter(target_filter(target)).seated().count()
+    """Places taken in `target` now (the count the enrolment services keep on its row,
+    read again: the instance may predate a change made in this transaction)."""
+    return type(target).objects.filter(pk=target.pk).values_list("seats_taken", flat=True).get()
 
 
 def has_free_seat(target):
@@ -64,18 +66,13 @@ def waitlist_position(enrolment):
 
 def _target_queryset(model, user):
     qs = model.objects.all() if is_lab_staff(user) else model.objects.published()
-    return qs.with_seats_taken().select_related("host_lab")
+    return qs.select_related("host_lab")
 
 
 def offering_list(*, user, filters, now=None):
     """Published offerings matching `filters` (a cleaned CatalogueForm's data)."""
     now = now or timezone.now()
-    qs = (
-        Offering.objects.published()
-        .with_seats_taken()
-        .select_related("host_lab")
-        .prefetch_related("tags")
-    )
+    qs = Offering.objects.published().select_related("host_lab")
     if not filters.get("include_past"):
         qs = qs.current(timezone.localdate(now))
     if filters.get("mode"):
@@ -115,18 +112,20 @@ def catalogue_results(*, user, filters, now=None):
 
 
 def programme_strip(*, now=None):
+    """Up to six current programmes, soonest first, each with its `step_count` (published
+    offerings)."""
     today = timezone.localdate(now or timezone.now())
-    return (
-        Programme.objects.published()
-        .current(today)
-        .select_related("host_lab")
-        .annotate(
-            step_count=Count(
-                "offerings", filter=Q(offerings__status=Publication.PUBLISHED), distinct=True
-            )
-        )
-        .in_start_order()[:6]
+    programmes = list(
+        Programme.objects.published().current(today).select_related("host_lab").in_start_order()[:6]
     )
+    steps = Counter(
+        Offering.objects.published()
+        .filter(programme__in=[p.pk for p in programmes])
+        .values_list("programme_id", flat=True)
+    )
+    for programme in programmes:
+        programme.step_count = steps[programme.pk]
+    return programmes
 
 
 def active_target_ids(user):

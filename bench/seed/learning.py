@@ -4,6 +4,8 @@ the three modes with tags, cohorts, enrolments in every status and their audit r
 import random
 from datetime import timedelta
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -124,4 +126,13 @@ def seed(*, scale, log=print):
           "changed_at": at, "reason": ""} for i, (pk, status, at) in enumerate(changes)),
     )  # fmt: skip
     bulkload.reset_sequences(Programme, Offering, Cohort, Enrolment, EnrolmentStatusChange)
+    # The places taken each offering keeps (the enrolment services count them one by one).
+    seated = (
+        Enrolment.objects.filter(offering=OuterRef("pk"), status__in=Enrolment.SEATED)
+        .order_by()
+        .values("offering")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Offering.objects.update(seats_taken=Coalesce(Subquery(seated), 0))
     log(f"  enrolments: {len(rows)} (with their audit rows)")

@@ -49,6 +49,11 @@ class EnrolmentTarget(models.Model):
     enrolment_policy = models.CharField(
         _("enrolment policy"), max_length=12, choices=Policy.choices, default=Policy.OPEN
     )
+    # Confirmed and completed places: kept by the enrolment services with every status
+    # change (learning.services.enrolments._record), so pages read it without counting.
+    seats_taken = models.PositiveIntegerField(
+        _("places taken"), default=0, db_default=0, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -57,6 +62,17 @@ class EnrolmentTarget(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # seats_taken is counted by the enrolment services (F() updates under the row
+        # lock): saving a copy loaded earlier must never write its count back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def seat_limit(self):

@@ -3,13 +3,15 @@
 Capacity is guarded by a row lock on the offering or programme being enrolled in
 (`select_for_update()` on PostgreSQL; on SQLite, IMMEDIATE transactions serialise
 writers), so the seat count and the insert that follows it cannot interleave with another
-request's. Every status change is written to `EnrolmentStatusChange`, and the person is
-e-mailed through the outbox (after commit).
+request's. Every status change is written to `EnrolmentStatusChange` and counted in the
+target's `seats_taken` (both in `_record`), and the person is e-mailed through the outbox
+(after commit).
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -41,15 +43,23 @@ def _lock_target(target):
 
 
 def _record(enrolment, *, to, by, now, reason="", new=False):
-    """The audit entry for a change to `to` (from nothing when the enrolment is `new`)."""
+    """The audit entry for a change to `to` (from nothing when the enrolment is `new`),
+    and the target's count of places taken when the change takes or frees one."""
+    was = "" if new else enrolment.status
     EnrolmentStatusChange.objects.create(
         enrolment=enrolment,
-        from_status="" if new else enrolment.status,
+        from_status=was,
         to_status=to,
         changed_by=by,
         changed_at=now,
         reason=reason[:500],
     )
+    delta = (to in Enrolment.SEATED) - (was in Enrolment.SEATED)
+    if delta:
+        model = Offering if enrolment.offering_id else Programme
+        model.objects.filter(pk=enrolment.offering_id or enrolment.programme_id).update(
+            seats_taken=F("seats_taken") + delta, updated_at=now
+        )
 
 
 def _set_status(enrolment, *, to, by, reason="", now, decided=False):

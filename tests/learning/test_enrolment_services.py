@@ -289,3 +289,25 @@ def test_growing_capacity_in_the_admin_promotes_the_waitlist(staff_client, peopl
     assert "1 person was promoted from the waitlist." in response.content.decode()
     waiting.refresh_from_db()
     assert waiting.status == Status.CONFIRMED
+
+
+def test_places_taken_are_counted_by_every_status_change(people, staff):
+    offering = factories.offering(capacity=2)
+    stale = type(offering).objects.get(pk=offering.pk)  # loaded before any place is taken
+    first, second, third = (enrol(person, offering) for person in people[:3])
+    services.enrolment_complete(enrolment=first, by=staff)
+    services.enrolment_withdraw(enrolment=second, by=people[1])  # third is promoted
+    grown = type(offering).objects.get(pk=offering.pk)
+    grown.capacity = 3
+    services.offering_update(offering=grown)
+    placed, _ = services.enrolment_place(user=people[3], target=stale, by=staff)
+    services.enrolment_withdraw(enrolment=placed, by=staff)
+    stale.title = "Renamed with an old copy"
+    stale.save()  # must not write its old count back
+    offering.refresh_from_db()
+    seated = Enrolment.objects.filter(offering=offering).seated().count()
+    assert offering.seats_taken == seated == 2
+    assert offering.title == "Renamed with an old copy"
+    assert selectors.seats_taken(offering) == 2
+    third.refresh_from_db()
+    assert third.status == Status.CONFIRMED
