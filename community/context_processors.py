@@ -1,5 +1,7 @@
 """What every page's shell shows: the site address, the navigation, the unread count."""
 
+import functools
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +17,16 @@ NAVIGATION = [
 MEMBER_ONLY = {"learning:mine", "community:meeting-list"}
 
 
+@functools.cache
+def _urls():
+    # The navigation's addresses never change while the process runs: reversed once.
+    return {name: reverse(name) for name, _label in NAVIGATION}
+
+
 def _navigation(user):
+    urls = _urls()
     return [
-        {"url": reverse(name), "label": label}
+        {"url": urls[name], "label": label}
         for name, label in NAVIGATION
         if user.is_authenticated or name not in MEMBER_ONLY
     ]

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from community.accounts.forms import FilterForm
 from community.accounts.models import Organisation
 from community.accounts.widgets import QuickSelect
 from community.models import Rsvp, SpreadActivity, Topic
@@ -12,7 +13,7 @@ from learning.models import Cohort, Offering, Programme
 from toolkits.models import Toolkit
 
 
-class DirectoryForm(forms.Form):
+class DirectoryForm(FilterForm):
     q = forms.CharField(label=_("Name or bio"), required=False, max_length=100)
     programme = forms.ModelChoiceField(
         label=_("Programme"), required=False, queryset=None, empty_label=_("Any programme"),

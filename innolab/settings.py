@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site",
             ],
+            # {% load fragments %}: pieces of pages kept by their content (innolab/fragments.py).
+            "libraries": {"fragments": "innolab.fragments"},
         },
     },
 ]
@@ -122,6 +124,10 @@ else:
     # A restarted database must not leave web processes holding dead connections.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # .iterator() (form choices, large exports) reads with plain queries: a server-side
+    # cursor costs three round trips for the few rows a page reads, and breaks behind a
+    # transaction-pooling PgBouncer.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -148,6 +154,10 @@ else:
             "LOCATION": VAR_DIR / "cache",
         }
     }
+
+# Rendered pieces of pages (cards, posts, filter forms) kept in each process, keyed by
+# everything they show (innolab/fragments.py): at most this many; 0 turns them off.
+FRAGMENT_CACHE_ENTRIES = env.int("FRAGMENT_CACHE_ENTRIES", default=5000)
 
 # --- Accounts (django-allauth) -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

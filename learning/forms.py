@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from community.accounts.forms import lab_choice_field
+from community.accounts.forms import FilterForm, lab_choice_field
 from community.accounts.models import User
 from learning import registry, services
 from learning.models import Format, Mode, Policy, Session
@@ -14,7 +14,7 @@ def _mode_choices():
     return [("", _("All modes")), *Mode.choices, *extra]
 
 
-class CatalogueForm(forms.Form):
+class CatalogueForm(FilterForm):
     """The catalogue's filters: a GET form that works without JavaScript."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

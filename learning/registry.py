@@ -14,7 +14,8 @@ class CatalogueSource:
     mode: str
     label: Any  # lazy translation
     explanation: Any
-    card_template: str
+    # card(item) -> the item's card (HTML) in the catalogue, for an item from items().
+    card: Callable
     # items(filters, now) -> queryset of published, current items, or None when the
     # catalogue's filters rule this source out (a format or a start date, say).
     items: Callable

@@ -10,6 +10,7 @@ from community.accounts.adapters import continue_after_login
 from community.accounts.decorators import lab_staff_required
 from community.accounts.forms import add_errors
 from community.accounts.paging import paginate
+from community.accounts.tags import attach_tags
 from learning import calendar, registry, selectors, services
 from learning.forms import CatalogueForm, EnrolmentForm
 from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
@@ -27,13 +28,12 @@ def _catalogue_context(request):
     results = selectors.catalogue_results(user=request.user, filters=filters)
     page, query = paginate(request, results, PAGE_SIZE)
     mine_offerings, _mine_programmes = selectors.active_target_ids(request.user)
+    for model in {type(item) for item in page}:
+        attach_tags(item for item in page if type(item) is model)
     for item in page:
         if isinstance(item, Offering):
-            item.card_template = "learning/_offering_card.html"
             item.cta = selectors.call_to_action(user=request.user, target=item)
             item.is_mine = item.pk in mine_offerings
-        else:
-            item.card_template = registry.get(item.mode).card_template
     return {
         "form": form,
         "page": page,

@@ -3,6 +3,8 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from community.accounts.tags import tagged_ids
+from innolab import fragments
 from learning.registry import CatalogueSource
 from toolkits.models import PersonDownload, Toolkit, ToolkitUse
 
@@ -13,14 +15,29 @@ EXCLUDING_FILTERS = ("format", "language", "starts_after")
 def catalogue_items(filters, now=None):
     if any(filters.get(name) for name in EXCLUDING_FILTERS):
         return None
-    qs = Toolkit.objects.published().select_related("host_lab").prefetch_related("tags")
+    qs = Toolkit.objects.published().select_related("host_lab")
     if filters.get("host_lab"):
         qs = qs.filter(host_lab=filters["host_lab"])
     if filters.get("tag"):
-        qs = qs.filter(tags__slug=filters["tag"])
+        qs = qs.filter(pk__in=tagged_ids(Toolkit, filters["tag"]))
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(approach__icontains=q))
-    return qs.distinct().order_by("title", "pk")
+    return qs.order_by("title", "pk")
+
+
+def catalogue_card(toolkit):
+    """A toolkit's card in the catalogue, kept by its content (innolab.fragments)."""
+    return fragments.render(
+        "toolkits/_catalogue_card.html",
+        {
+            "slug": toolkit.slug,
+            "title": toolkit.title,
+            "summary": toolkit.summary,
+            "lab": toolkit.host_lab.name,
+            "licence_label": toolkit.get_licence_display(),
+            "tags": toolkit.tag_list,
+        },
+    )
 
 
 def done_for(user):
@@ -46,7 +63,7 @@ toolkit_source = CatalogueSource(
         "Translate the approach into tools people can read and remember: toolkits designed "
         "and tested with a real unit, ready to be used again elsewhere."
     ),
-    card_template="toolkits/_catalogue_card.html",
+    card=catalogue_card,
     items=catalogue_items,
     done_for=done_for,
     suggestions=suggestions,

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.accounts.forms import lab_choice_field
+from community.accounts.forms import FilterForm, lab_choice_field
 from toolkits.models import Licence
 
 
-class ToolkitFilterForm(forms.Form):
+class ToolkitFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     tag = forms.SlugField(label=_("Topic"), required=False)
     audience = forms.CharField(label=_("Audience"), required=False, max_length=100)

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q
 
 from community.accounts.roles import is_lab_staff
+from community.accounts.tags import tagged_ids
 from learning.models import Offering
 from toolkits.models import MethodCard, Toolkit, ToolkitFile, ToolkitUse
 
@@ -11,12 +12,11 @@ def toolkit_list(*, filters):
     qs = (
         Toolkit.objects.published()
         .select_related("host_lab")
-        .prefetch_related("tags")
         .with_download_total()
         .with_user_count()
     )
     if filters.get("tag"):
-        qs = qs.filter(tags__slug=filters["tag"])
+        qs = qs.filter(pk__in=tagged_ids(Toolkit, filters["tag"]))
     if filters.get("audience"):
         qs = qs.filter(audience__icontains=filters["audience"])
     if filters.get("host_lab"):
@@ -31,7 +31,7 @@ def toolkit_list(*, filters):
             | Q(tested_with__icontains=q)
         )
     order = ["-downloads", "-created_at"] if filters.get("sort") == "popular" else ["-created_at"]
-    return qs.distinct().order_by(*order, "pk")
+    return qs.order_by(*order, "pk")
 
 
 def toolkit_get(*, slug, user):

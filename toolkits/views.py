@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.accounts.paging import paginate
+from community.accounts.tags import attach_tags
 from toolkits import selectors, services
 from toolkits.forms import ToolkitFilterForm, UseForm
 from toolkits.models import ToolkitFile
@@ -22,6 +23,7 @@ def _list_context(request):
     form = ToolkitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page, query = paginate(request, selectors.toolkit_list(filters=filters), PAGE_SIZE)
+    attach_tags(page)
     return {"form": form, "page": page, "query": query, "filtered": bool(filters)}
 
 

@@ -3,9 +3,12 @@
 import re
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from community.accounts.models import PROFILE_FIELDS, Organisation, User
+from innolab import fragments
 
 
 def add_errors(form, error, *, default_field=None):
@@ -26,6 +29,62 @@ def lab_choice_field():
         queryset=Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB),
         empty_label=_("Any lab"),
     )
+
+
+class FilterForm(forms.Form):
+    """A list's filters (a GET form), rendered in Python by `as_filters`.
+
+    Django renders each widget, option and label through a template; on a list page that
+    made the filters cost more than the results. This writes the same markup directly:
+    text and date inputs, selects, checkboxes, each with its label and errors.
+    """
+
+    def as_filters(self):
+        """The fields' markup, kept by its content (innolab.fragments): the values asked
+        for and each select's choices."""
+        values = [type(self).__qualname__]
+        for name, field in self.fields.items():
+            values.append((name, self[name].value(), tuple(self.errors.get(name, ()))))
+            if isinstance(field, forms.ChoiceField):
+                values.append(tuple((str(k), str(label)) for k, label in field.choices))
+        return fragments.get_or_render(
+            "filter-form",
+            values,
+            lambda: format_html_join("", "{}", ((self._filter_field(f),) for f in self)),
+        )
+
+    def _filter_field(self, field):
+        widget = field.field.widget
+        attrs = widget.build_attrs(widget.attrs, {"name": field.html_name, "id": field.auto_id})
+        if field.field.required:
+            attrs["required"] = True
+        label = format_html('<label for="{}">{}</label>', field.auto_id, field.label)
+        errors = format_html('<div class="errors">{}</div>', field.errors) if field.errors else ""
+        value = field.value()
+        if isinstance(widget, forms.CheckboxInput):
+            control = format_html(
+                '<input type="checkbox"{}{}>', flatatt(attrs), " checked" if value else ""
+            )
+            return format_html(
+                '<div class="field field-checkbox">{} {}{}</div>', control, label, errors
+            )
+        if isinstance(widget, forms.Select):
+            chosen = str("" if value is None else value)
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (key, " selected" if key == chosen else "", text)
+                    for key, text in ((str(k), t) for k, t in field.field.choices)
+                ),
+            )
+            control = format_html("<select{}>{}</select>", flatatt(attrs), options)
+        else:
+            attrs["type"] = widget.input_type
+            if value not in (None, ""):
+                attrs["value"] = widget.format_value(value)
+            control = format_html("<input{}>", flatatt(attrs))
+        return format_html('<div class="field">{} {}{}</div>', label, control, errors)
 
 
 class SignupExtraForm(forms.Form):

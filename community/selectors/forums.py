@@ -52,8 +52,14 @@ def readers_among(space, user_ids):
 
 
 def can_read(space, user):
+    """Whether `user` may read (and write in) `space`: the rules of readable_spaces_filter
+    for one space. Open and alumni spaces need no query."""
     if not user.is_authenticated:
         return False
+    if space.audience == Space.Audience.MEMBERS:
+        return True
+    if space.audience == Space.Audience.ALUMNI and user.is_alumnus:
+        return True
     return Space.objects.filter(pk=space.pk).filter(readable_spaces_filter(user)).exists()
 
 
@@ -107,7 +113,6 @@ def topic_list(*, space, user, kind=None, tag=None, best=False):
     if best:
         return (
             base.select_related("author")
-            .prefetch_related("tags")
             .annotate(
                 reply_count=Count("posts", distinct=True) - 1,
                 helpful=Count("posts__reactions", distinct=True),
@@ -126,7 +131,6 @@ def topic_list(*, space, user, kind=None, tag=None, best=False):
 
     rows = (
         base.select_related("author")
-        .prefetch_related("tags")
         .annotate(
             reply_count=per_topic(Post.objects.filter(topic=OuterRef("pk"))) - 1,
             helpful=per_topic(
@@ -142,11 +146,13 @@ def topic_list(*, space, user, kind=None, tag=None, best=False):
 
 
 def topic_get(*, pk, user):
-    return (
-        Topic.objects.filter(pk=pk, space__in=Space.objects.filter(readable_spaces_filter(user)))
-        .select_related("space", "author", "accepted_post", "related_offering", "related_toolkit")
+    """A topic in a space `user` may read, with what its page shows; None otherwise."""
+    topic = (
+        Topic.objects.filter(pk=pk)
+        .select_related("space", "author", "related_offering", "related_toolkit")
         .first()
     )
+    return topic if topic is not None and can_read(topic.space, user) else None
 
 
 def topic_posts(*, topic):

@@ -64,10 +64,8 @@ def directory(*, viewer, filters):
         qs = qs.filter(change_agent__status=ChangeAgent.Status.ACTIVE)
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(display_name__icontains=q) | Q(bio__icontains=q))
-    return (
-        qs.select_related("organisation", "change_agent__home_agency")
-        .prefetch_related("expertise")
-        .order_by("display_name", "pk")
+    return qs.select_related("organisation", "change_agent__home_agency").order_by(
+        "display_name", "pk"
     )
 
 

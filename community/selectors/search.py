@@ -44,11 +44,16 @@ def forum_search(*, user, q, limit=30):
         # a common word costs the same at a million posts as at a thousand. (PostgreSQL
         # walks the recent-posts index for a common word and the GIN index for a rare one.)
         candidates = posts.filter(search_vector=query).order_by("-created_at")[:SEARCH_CANDIDATES]
-        return list(
+        best = list(
             Post.objects.filter(pk__in=candidates.values("pk"))
-            .select_related("topic__space", "author")
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-created_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        # Snippets (ts_headline, costly per row) only for the posts shown.
+        snippets = dict(
+            Post.objects.filter(pk__in=best)
             .annotate(
-                rank=SearchRank(F("search_vector"), query),
                 snippet=SearchHeadline(
                     "body",
                     query,
@@ -57,10 +62,14 @@ def forum_search(*, user, q, limit=30):
                     stop_sel=SEARCH_STOP,
                     max_words=35,
                     min_words=15,
-                ),
+                )
             )
-            .order_by("-rank", "-created_at")[:limit]
+            .values_list("pk", "snippet")
         )
+        rows = {post.pk: post for post in posts.filter(pk__in=best)}
+        for pk, row in rows.items():
+            row.snippet = snippets[pk]
+        return [rows[pk] for pk in best]
     rows = list(
         posts.filter(Q(body__icontains=q) | Q(topic__title__icontains=q))
         .annotate(

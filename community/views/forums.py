@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from community import selectors, services
 from community.accounts.forms import add_errors
 from community.accounts.paging import paginate
+from community.accounts.tags import attach_tags
 from community.forms import FlagForm, PostForm, TopicForm
 from community.models import Topic
 
@@ -45,6 +46,7 @@ def _space_context(request, slug):
     best = request.GET.get("view") == "best"
     topics = selectors.topic_list(space=space, user=request.user, kind=kind, tag=tag, best=best)
     page, query = paginate(request, topics, TOPICS_PER_PAGE)
+    attach_tags(page)
     return {"space": space, "page": page, "query": query, "kind": kind, "best": best,
             "kinds": Topic.Kind.choices,
             "following": selectors.is_following(user=request.user, space=space)}  # fmt: skip

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from community import selectors, services
 from community.accounts.forms import add_errors
 from community.accounts.paging import paginate
+from community.accounts.tags import attach_tags
 from community.forms import (
     ActivityForm,
     AdviceRequestForm,
@@ -37,6 +38,7 @@ def _directory_context(request):
     filters = form.cleaned_data if form.is_valid() else {}
     people = selectors.directory(viewer=request.user, filters=filters)
     page, query = paginate(request, people, PAGE_SIZE)
+    attach_tags(page, manager="expertise")
     return {"form": form, "page": page, "query": query, "filtered": bool(filters)}
 
 
