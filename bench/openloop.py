@@ -35,31 +35,39 @@ async def _one(host, port, request, scheduled, results, slots):
     results.append((time.perf_counter() - scheduled, ok))
 
 
-async def _run(host, port, path, rate, seconds, cookie):
+def _request(host, port, path, cookie):
     headers = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
     if cookie:
         headers.append(f"Cookie: {cookie}")
-    request = ("\r\n".join(headers) + "\r\n\r\n").encode()
+    return ("\r\n".join(headers) + "\r\n\r\n").encode()
+
+
+async def _run(host, port, pairs, rate, seconds):
+    requests = [_request(host, port, path, cookie) for path, cookie in pairs]
     results = []
     slots = asyncio.Semaphore(CONNECTIONS)
     start = time.perf_counter() + 0.05
     count = int(rate * seconds)
     await asyncio.gather(
-        *(_one(host, port, request, start + i / rate, results, slots) for i in range(count))
+        *(
+            _one(host, port, requests[i % len(requests)], start + i / rate, results, slots)
+            for i in range(count)
+        )
     )
     return results
 
 
-def fixed_rate(host, port, path, *, rate, seconds=10, cookie=""):
+def fixed_rate(host, port, path=None, *, rate, seconds=10, cookie="", pairs=None):
     """Returns {"rate", "sent", "errors", "p50_ms", "p99_ms", "capped"} for `rate`
-    requests a second (at most MAX_RATE)."""
+    requests a second (at most MAX_RATE), to `path` or in turn to each (path, cookie) of
+    `pairs`. A redirect counts as an error: only pages are asked for."""
     capped = rate > MAX_RATE
     rate = min(rate, MAX_RATE)
     # The client's own garbage-collection pauses would count as the server's latency.
     gc.collect()
     gc.disable()
     try:
-        results = asyncio.run(_run(host, port, path, rate, seconds, cookie))
+        results = asyncio.run(_run(host, port, pairs or [(path, cookie)], rate, seconds))
     finally:
         gc.enable()
     latencies = sorted(latency for latency, _ok in results)

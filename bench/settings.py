@@ -6,3 +6,4 @@ from innolab.settings import *  # noqa: F403 - the site's settings, extended bel
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 ROOT_URLCONF = "bench.urls"
+MIDDLEWARE = [*MIDDLEWARE, "bench.middleware.FragmentCountMiddleware"]  # noqa: F405

@@ -1,0 +1,93 @@
+"""Where the milliseconds of a rendered page go, in-process, on the benchmark database.
+
+    .venv/bin/python bench/profile.py                  # every page: median ms and queries
+    .venv/bin/python bench/profile.py catalogue topic  # some pages
+    .venv/bin/python bench/profile.py --profile topic  # and a pyinstrument profile of each
+    .venv/bin/python bench/profile.py --cold topic     # with the fragment cache emptied first
+
+Uses BENCH_DATABASE_URL (default: the local PostgreSQL's `innolab_bench`, filled by `make
+bench`). Profiles are written to bench/results/profile/<page>.txt.
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/innolab_bench"
+)
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
+os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
+os.environ["LOG_LEVEL"] = "WARNING"
+
+parser = argparse.ArgumentParser()
+parser.add_argument("pages", nargs="*")
+parser.add_argument("--profile", action="store_true")
+parser.add_argument("--cold", action="store_true", help="empty the fragment cache each time")
+parser.add_argument("--repeat", type=int, default=30)
+args = parser.parse_args()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.pages import pages  # noqa: E402
+from innolab import fragments  # noqa: E402
+
+
+def fragments_cleared():
+    if args.cold:
+        fragments.cache.clear()
+
+
+clients = {False: Client(HTTP_HOST="127.0.0.1"), True: Client(HTTP_HOST="127.0.0.1")}
+PAGES = pages(signed_in_client=clients[True])
+print(f"{'page':22} {'ms':>7} {'queries':>8} {'db ms':>7} {'KiB':>5}")
+for name, path, signed_in, _target in PAGES:
+    if path == "/bench/hello" or (args.pages and name not in args.pages):
+        continue
+    client = clients[signed_in]
+    response = client.get(path)
+    if response.status_code != 200:
+        sys.exit(f"{name}: {path} answered {response.status_code}")
+    fragments_cleared()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    # Read now: the next request clears the query log.
+    n_queries = len(queries)
+    db_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+    times = []
+    for _ in range(args.repeat):
+        fragments_cleared()
+        started = time.perf_counter()
+        client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+    print(
+        f"{name:22} {statistics.median(times):7.2f} {n_queries:8d} {db_ms:7.1f} "
+        f"{len(response.content) // 1024:5d}"
+    )
+    if args.profile:
+        from pyinstrument import Profiler
+
+        out = ROOT / "bench" / "results" / "profile"
+        out.mkdir(parents=True, exist_ok=True)
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(args.repeat):
+            fragments_cleared()
+            client.get(path)
+        profiler.stop()
+        text = profiler.output_text(unicode=False, color=False)
+        (out / f"{name.replace(' ', '_').replace(',', '')}.txt").write_text(text)
