@@ -1,13 +1,16 @@
 import pytest
 from django.core.cache import cache
 
+from innolab import fragments
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # allauth keeps its rate-limit counters in the cache; no test may inherit another's.
+    # Kept fragments are right for any test (keyed by content), but each starts cold.
     cache.clear()
+    fragments.cache.clear()
     yield
     cache.clear()
 

@@ -1,0 +1,88 @@
+"""Fragments are kept by everything they show: a change shows at once, nothing personal
+or stale is ever served, and the cache stays bounded."""
+
+from datetime import date
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.utils import translation
+
+from community.accounts.forms import FilterForm
+from innolab import fragments
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def card(title, when=date(2026, 12, 1)):
+    return fragments.render("learning/_offering_card.html", {
+        "slug": "design", "title": title, "summary": "S", "starts_on": when, "ends_on": when,
+        "format": "online", "lab": "Lab", "closed": False, "seats_left": 3, "tags": (),
+    })  # fmt: skip
+
+
+def test_a_fragment_is_kept_and_a_change_is_a_new_fragment():
+    first = card("Design sprint")
+    hits = fragments.cache.hits
+    assert card("Design sprint") == first and fragments.cache.hits == hits + 1
+    renamed = card("Design sprints")
+    assert "Design sprints" in renamed and renamed != first
+
+
+def test_the_language_is_part_of_the_key():
+    with translation.override("en"):
+        english = card("Dated", when=date(2026, 12, 1))
+    with translation.override("fr"):
+        french = card("Dated", when=date(2026, 12, 1))
+    assert "Dec" in english and "déc" in french.lower()
+
+
+def test_a_fragment_names_fields_never_objects():
+    with pytest.raises(TypeError, match="names the fields"):
+        fragments.key_part(factories.user())
+    with pytest.raises(TypeError):
+        fragments.key_part(object())
+
+
+def test_the_cache_is_bounded_and_can_be_turned_off():
+    small = fragments.FragmentCache(entries=2)
+    for n in range(5):
+        small.set(("k", n), "v")
+    assert len(small) == 2 and small.get(("k", 0)) is None and small.get(("k", 4)) == "v"
+    off = fragments.FragmentCache(entries=0)
+    off.set("k", "v")
+    assert off.get("k") is None
+
+
+def test_the_fragment_tag_keys_on_what_it_lists():
+    template = Template(
+        '{% load fragments %}{% fragment "greeting" name %}Hello {{ name }}{% endfragment %}'
+    )
+    assert template.render(Context({"name": "Ana"})) == "Hello Ana"
+    assert template.render(Context({"name": "Bo"})) == "Hello Bo"
+
+
+class Filters(FilterForm):
+    q = forms.CharField(label="Search", required=False)
+    lab = forms.ChoiceField(label="Lab", required=False, choices=[("", "Any"), ("1", "A & <B>")])
+    open_only = forms.BooleanField(label="Open only", required=False)
+
+
+def test_filter_forms_mark_the_choice_and_escape_labels():
+    html = str(Filters({"q": "x<y", "lab": "1", "open_only": "on"}).as_filters())
+    assert '<option value="1" selected>A &amp; &lt;B&gt;</option>' in html
+    assert 'value="x&lt;y"' in html
+    assert '<input type="checkbox" id="id_open_only" name="open_only" checked>' in html
+    assert '<label for="id_lab">Lab</label>' in html
+    # Another choice is another fragment.
+    assert "selected" not in str(Filters({"lab": ""}).as_filters()).split("A &amp;")[0][-30:]
+
+
+class WithPassword(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput)
+
+
+def test_a_form_with_a_password_is_never_kept():
+    with pytest.raises(TypeError, match="password"):
+        fragments.form_fields(WithPassword({"password": "secret-one"}))
