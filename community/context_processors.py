@@ -6,6 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from community import policy
+
 # Primary navigation, in order; members-only entries are left out for visitors.
 NAVIGATION = [
     ("learning:catalogue", _("Learn")),
@@ -36,7 +38,7 @@ def site(request):
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+        unread = policy.notifications_for(user).filter(read_at__isnull=True).count()
     return {
         "SITE_URL": settings.SITE_URL,
         "navigation": _navigation(user) if user is not None else [],

@@ -21,14 +21,15 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
-from community.accounts.models import User, Visibility
-from community.models import Meeting, Post, SpreadActivity, Topic
-from community.models import Space as ForumSpace
+from community import policy
+from community.accounts import policy as people_policy
+from community.accounts.models import User
+from community.models import Meeting, SpreadActivity, Topic
+from learning import policy as learning_policy
 from learning.models import DigestRecord, Enrolment, EnrolmentStatusChange, Offering, Programme
 from toolkits.models import Toolkit, ToolkitUse
 
 ITEMS = 5  # per section; the rest is counted as "and N more"
-MEMBER_STATUSES = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED)
 
 
 # --- Schedule --------------------------------------------------------------------------
@@ -66,12 +67,8 @@ def start_of_day(day):
 
 
 def members(cohort):
-    """The cohort's people: confirmed or completed, with an active account."""
-    return User.objects.filter(
-        is_active=True,
-        enrolments__cohort=cohort,
-        enrolments__status__in=MEMBER_STATUSES,
-    ).distinct()
+    """The cohort's people (its members, learning.policy) with an active account."""
+    return User.objects.filter(is_active=True, pk__in=learning_policy.member_ids(cohort=cohort))
 
 
 def member_counts(cohort):
@@ -88,8 +85,8 @@ def cohort_tags(cohort):
     return list(target.tags.values_list("name", flat=True)) if target else []
 
 
-def _name(person_name, visibility):
-    return person_name if visibility == Visibility.MEMBERS else ""
+def _name(person):
+    return person.display_name if people_policy.shown_to_every_member(person) else ""
 
 
 def _section(items, total=None, **extra):
@@ -100,7 +97,7 @@ def _section(items, total=None, **extra):
 
 
 def _experiences(*, cohort, members, tags, since, until):
-    readable = Q(space__audience=ForumSpace.Audience.MEMBERS) | Q(space__cohort=cohort)
+    readable = policy.read_by_every_member_q(cohort)
     topics = (
         Topic.objects.filter(readable, kind=Topic.Kind.EXPERIENCE, author__in=members)
         .filter(created_at__gte=since, created_at__lt=until)
@@ -135,7 +132,7 @@ def _change_agents(*, cohort, members, tags, since, until):
     items = [
         {
             "kind": a.kind,
-            "by": _name(a.change_agent.user.display_name, a.change_agent.user.visibility),
+            "by": _name(a.change_agent.user),
             "note": a.agency.name if a.agency else a.team,
             "count": a.people_reached,
             "when": a.happened_on.isoformat(),
@@ -180,12 +177,11 @@ def _completions(*, cohort, members, tags, since, until):
 
 def _helpful_posts(*, cohort, members, tags, since, until):
     posts = (
-        Post.objects.filter(
-            topic__space__audience=ForumSpace.Audience.MEMBERS,
+        policy.shown_posts()
+        .filter(
+            policy.read_by_every_member_q(cohort, prefix="topic__space__"),
             created_at__gte=since,
             created_at__lt=until,
-            deleted_at__isnull=True,
-            hidden_at__isnull=True,
         )
         .annotate(helpful=Count("reactions"))
         .filter(helpful__gt=0)
@@ -260,7 +256,7 @@ def _new_alumni(*, cohort, members, tags, since, until):
     total = alumni.count()
     if not total:
         return None
-    shown = alumni.filter(visibility=Visibility.MEMBERS)
+    shown = alumni.filter(people_policy.shown_to_every_member_q())
     items = [
         {"title": a.display_name, "url": a.get_absolute_url()}
         for a in shown.only("display_name", "handle")[:ITEMS]
@@ -283,7 +279,7 @@ def _toolkits_used(*, cohort, members, tags, since, until):
     # One name per toolkit where the teller's profile is visible to every member.
     names = {}
     for slug, name in (
-        uses.filter(user__visibility=Visibility.MEMBERS)
+        uses.filter(people_policy.shown_to_every_member_q("user__"))
         .order_by("created_at")
         .values_list("toolkit__slug", "user__display_name")
     ):

@@ -7,7 +7,6 @@ from django_countries import countries
 
 from community.accounts.forms import FilterForm
 from community.accounts.models import Organisation
-from community.accounts.widgets import QuickSelect
 from community.models import Rsvp, SpreadActivity, Topic
 from learning.models import Cohort, Offering, Programme
 from toolkits.models import Toolkit
@@ -17,17 +16,15 @@ class DirectoryForm(FilterForm):
     q = forms.CharField(label=_("Name or bio"), required=False, max_length=100)
     programme = forms.ModelChoiceField(
         label=_("Programme"), required=False, queryset=None, empty_label=_("Any programme"),
-        widget=QuickSelect,
     )  # fmt: skip
     cohort = forms.ModelChoiceField(
         label=_("Cohort"), required=False, queryset=None, empty_label=_("Any cohort"),
-        widget=QuickSelect,
     )  # fmt: skip
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), required=False, queryset=None,
-        empty_label=_("Any organisation"), widget=QuickSelect,
+        empty_label=_("Any organisation"),
     )  # fmt: skip
-    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False)
     expertise = forms.SlugField(label=_("Expertise"), required=False)
     open_to_advice = forms.BooleanField(label=_("Open to advice requests"), required=False)
     change_agent = forms.BooleanField(label=_("Change agents only"), required=False)

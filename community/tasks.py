@@ -10,6 +10,7 @@ import logging
 from celery import shared_task
 
 from community import services
+from community.accounts.models import User
 from community.outbox import services as outbox
 from community.outbox.tasks import email_deliver, email_deliver_batch
 
@@ -62,7 +63,7 @@ def forum_daily():
 @shared_task(name="community.forum_weekly")
 def forum_weekly():
     """Once a week: the forum summary for people who chose weekly e-mails."""
-    return services.forum_daily_send(frequency="weekly")
+    return services.forum_daily_send(frequency=User.ForumEmails.WEEKLY)
 
 
 @shared_task(name="learning.digests_tick")

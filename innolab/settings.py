@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "community.accounts.middleware.UserTimezoneMiddleware",
+    "community.accounts.middleware.RateLimitedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -316,7 +317,11 @@ CELERY_TASK_ALWAYS_EAGER = TESTING
 CELERY_TASK_EAGER_PROPAGATES = TESTING
 
 # --- Security ----------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that always sets it (and drops the client's):
+# otherwise any client could claim its request came over HTTPS.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS and not DEBUG)
 # A load balancer probes over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
@@ -355,7 +360,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Feed, unsubscribe and invitation keys in addresses never reach a log (innolab.logs).
+    "filters": {"redact_secrets": {"()": "innolab.logs.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -366,8 +379,16 @@ ADVICE_REQUESTS_PER_DAY = env.int("ADVICE_REQUESTS_PER_DAY", default=5)
 # New accounts (younger than this many days) may post this many times an hour.
 FORUM_NEW_ACCOUNT_DAYS = env.int("FORUM_NEW_ACCOUNT_DAYS", default=7)
 FORUM_NEW_ACCOUNT_POSTS_PER_HOUR = env.int("FORUM_NEW_ACCOUNT_POSTS_PER_HOUR", default=5)
+# Every account: posts an hour, advice replies an hour, flags a day (429 page beyond).
+FORUM_POSTS_PER_HOUR = env.int("FORUM_POSTS_PER_HOUR", default=30)
+ADVICE_REPLIES_PER_HOUR = env.int("ADVICE_REPLIES_PER_HOUR", default=30)
+FLAGS_PER_DAY = env.int("FLAGS_PER_DAY", default=20)
 # A meeting reminder missed by more than this (the worker was down) is skipped, not late.
 MEETING_REMINDER_WINDOW_MINUTES = env.int("MEETING_REMINDER_WINDOW_MINUTES", default=360)
+
+# --- Learning ------------------------------------------------------------------------------
+# A cohort invitation can be used for this many days after it was sent.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=30)
 
 # --- Demo data ---------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="innolab-demo")

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from community.accounts import policy as people_policy
 from community.accounts.forms import FilterForm, lab_choice_field
 from community.accounts.models import User
 from learning import registry, services
@@ -58,8 +59,9 @@ class EnrolmentForm(forms.Form):
         help_text=_("An alumnus or change agent who told you about it, e.g. “alice-alumna”."),
     )
 
-    def __init__(self, *args, target=None, **kwargs):
+    def __init__(self, *args, target=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if not getattr(target, "needs_line_manager", False):
             del self.fields["line_manager_name"]
             del self.fields["line_manager_email"]
@@ -67,12 +69,20 @@ class EnrolmentForm(forms.Form):
             del self.fields["motivation"]
 
     def clean_encouraged_by(self):
+        """Someone the person may see (community.accounts.policy): a hidden profile's
+        handle gets the same answer as one nobody has, so handles cannot be probed."""
         handle = self.cleaned_data["encouraged_by"].strip().lstrip("@").lower()
         if not handle:
             return None
-        person = User.objects.filter(handle__iexact=handle, is_active=True).first()
+        person = (
+            User.objects.filter(handle__iexact=handle, is_active=True)
+            .filter(people_policy.visible_people_q(self.user))
+            .first()
+        )
         if person is None:
-            raise forms.ValidationError(_("Nobody has the handle “%(h)s”.") % {"h": handle})
+            raise forms.ValidationError(
+                _("No member you can see has the handle “%(h)s”.") % {"h": handle}
+            )
         return person
 
 

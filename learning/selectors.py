@@ -4,14 +4,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.accounts.roles import is_lab_staff
 from community.accounts.tags import tagged_ids
-from learning import registry
+from learning import policy, registry
 from learning.models import (
     Cohort,
     CohortInvitation,
@@ -65,8 +65,8 @@ def waitlist_position(enrolment):
 
 
 def _target_queryset(model, user):
-    qs = model.objects.all() if is_lab_staff(user) else model.objects.published()
-    return qs.select_related("host_lab")
+    visible = policy.offerings_visible_to if model is Offering else policy.programmes_visible_to
+    return visible(user).select_related("host_lab")
 
 
 def offering_list(*, user, filters, now=None):
@@ -276,7 +276,7 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
     now = now or timezone.now()
     enrolments = list(
         _with_waitlist_position(
-            Enrolment.objects.filter(user=user)
+            policy.enrolments_shown_to(user, Enrolment.objects.filter(user=user))
             .select_related("offering__host_lab", "programme__host_lab", "cohort")
             .prefetch_related(
                 Prefetch(
@@ -339,12 +339,14 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
 
 
 def calendar_sessions(*, user):
-    """Sessions and dated offerings the person holds a confirmed place in."""
+    """Sessions and dated offerings the person holds a place in and may see (a draft is
+    the lab's, even when someone holds a place in it)."""
     rows = Enrolment.objects.filter(user=user).seated().values_list("offering_id", "programme_id")
     offering_ids = {o for o, _ in rows if o}
     programme_ids = {p for _, p in rows if p}
     offerings = list(
-        Offering.objects.filter(Q(pk__in=offering_ids) | Q(programme_id__in=programme_ids))
+        policy.offerings_visible_to(user)
+        .filter(Q(pk__in=offering_ids) | Q(programme_id__in=programme_ids))
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at")))
         .order_by("starts_on")
     )
@@ -444,10 +446,18 @@ def staff_overview(*, now=None, soon_days=60):
     }
 
 
-def invitation_get(*, token):
-    """An invitation still waiting to be used, or None."""
+def invitation_is_for(invitation, user):
+    """Whether `invitation` was sent to one of `user`'s verified addresses."""
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists() or (user.email.lower() == invitation.email.lower())
+
+
+def invitation_get(*, token, now=None):
+    """An invitation still waiting to be used and not expired (INVITATION_DAYS), or None."""
     return (
-        CohortInvitation.objects.select_related("cohort__offering", "cohort__programme")
-        .filter(token=token, accepted_at__isnull=True)
+        CohortInvitation.objects.pending(now)
+        .select_related("cohort__offering", "cohort__programme")
+        .filter(token=token)
         .first()
     )

@@ -59,7 +59,7 @@ def _target_context(request, target, *, form=None):
         "target": target,
         "enrolment": enrolment,
         "cta": selectors.call_to_action(user=request.user, target=target, enrolment=enrolment),
-        "form": form or EnrolmentForm(target=target),
+        "form": form or EnrolmentForm(target=target, user=request.user),
     }
     if isinstance(target, Offering):
         template = "learning/offering_detail.html"
@@ -88,7 +88,7 @@ def programme_detail(request, slug):
 def _enrol(request, target):
     if target is None:
         raise Http404(_("No such offering or programme."))
-    form = EnrolmentForm(request.POST, target=target)
+    form = EnrolmentForm(request.POST, target=target, user=request.user)
     if not form.is_valid():
         return _rerender_with_errors(request, target, form)
     try:
@@ -189,15 +189,21 @@ def my_calendar(request):
 
 
 def invitation(request, token):
-    """The link in a cohort invitation: a signed-in person is placed at once; others are
-    asked to sign up (or log in), and the account adapter brings them back here once
-    they have."""
+    """The link in a cohort invitation. Someone not signed in is asked to sign up or log
+    in, and the account adapter brings them back here. Signed in, they are asked to join
+    (a POST places them), and warned when the invitation was sent to another address."""
     invite = selectors.invitation_get(token=token)
     if invite is None:
         return render(request, "learning/invitation_invalid.html", status=404)
     if not request.user.is_authenticated:
         continue_after_login(request, request.path)
         return render(request, "learning/invitation.html", {"invitation": invite})
+    if request.method != "POST":
+        return render(
+            request,
+            "learning/invitation.html",
+            {"invitation": invite, "for_me": selectors.invitation_is_for(invite, request.user)},
+        )
     try:
         enrolment = services.invitation_accept(user=request.user, token=token)
     except services.EnrolmentRefused as refused:

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q
 
+from community.accounts import policy as people_policy
 from community.accounts.roles import is_lab_staff
 from community.accounts.tags import tagged_ids
 from learning.models import Offering
@@ -59,12 +60,19 @@ def toolkit_get(*, slug, user):
     )
 
 
-def stories(*, toolkit, limit=50):
-    return (
+def stories(*, toolkit, viewer, limit=50):
+    """The visible stories of `toolkit`, newest first; each names its teller (and their
+    organisation) only when `viewer` may see them (community.accounts.policy)."""
+    rows = list(
         ToolkitUse.objects.filter(toolkit=toolkit, hidden=False)
         .select_related("user__organisation")
         .order_by("-created_at")[:limit]
     )
+    for use in rows:
+        shown = people_policy.can_see(viewer, use.user)
+        use.teller = people_policy.name_for(viewer, use.user)
+        use.teller_organisation = use.user.organisation if shown else None
+    return rows
 
 
 def use_by(*, toolkit, user):

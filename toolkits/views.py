@@ -48,7 +48,7 @@ def _detail_context(request, toolkit, *, form=None):
     return {
         "toolkit": toolkit,
         "latest": toolkit.versions[0] if toolkit.versions else None,
-        "stories": selectors.stories(toolkit=toolkit),
+        "stories": selectors.stories(toolkit=toolkit, viewer=request.user),
         "own_use": own,
         "form": form,
     }

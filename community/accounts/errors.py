@@ -8,3 +8,8 @@ class Refused(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class RateLimited(Refused):
+    """Too many of one action in a while (the limits are settings). The person gets the
+    429 page with `message` (community.accounts.middleware.RateLimitedMiddleware)."""

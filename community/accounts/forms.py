@@ -7,7 +7,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from community.accounts.models import PROFILE_FIELDS, Organisation, User
+from community.accounts.models import PROFILE_FIELDS, Organisation, User, handle_is_reserved
 from innolab import fragments
 
 
@@ -116,6 +116,8 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Use lower-case letters, digits and single hyphens, e.g. “ada-lovelace”.")
             )
+        if handle != self.instance.handle and handle_is_reserved(handle):
+            raise forms.ValidationError(_("This handle is reserved. Try another one."))
         taken = User.objects.filter(handle__iexact=handle).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(_("This handle is taken. Try another one."))

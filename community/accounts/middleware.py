@@ -1,6 +1,9 @@
 import zoneinfo
 
+from django.shortcuts import render
 from django.utils import timezone
+
+from community.accounts.errors import RateLimited
 
 
 class UserTimezoneMiddleware:
@@ -19,3 +22,31 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+def _words_typed(request):
+    """What the person wrote in the refused form (longer texts), to copy and keep."""
+    return [
+        value
+        for key, values in request.POST.lists()
+        if key != "csrfmiddlewaretoken"
+        for value in values
+        if len(value) > 30 or "\n" in value
+    ]
+
+
+class RateLimitedMiddleware:
+    """A service that refuses because of a rate limit answers with the 429 page, whichever
+    view called it. Nothing is saved, but what the person wrote is shown back to copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RateLimited):
+            context = {"message": exception.message, "texts": _words_typed(request)}
+            return render(request, "429.html", context, status=429)
+        return None

@@ -74,14 +74,29 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+# Handles nobody may choose: words people would take for the platform's own voice, and
+# the prefix an account gets when it is deleted (former-member-<id>).
+RESERVED_HANDLES = frozenset(
+    {"admin", "administrator", "innolab", "lab-staff", "moderator", "staff", "support",
+     "root", "system", "me", "accounts", "community", "learning", "toolkits"}
+)  # fmt: skip
+RESERVED_HANDLE_PREFIXES = ("former-member-",)
+
+
+def handle_is_reserved(handle):
+    handle = handle.lower()
+    return handle in RESERVED_HANDLES or handle.startswith(RESERVED_HANDLE_PREFIXES)
+
+
 def handle_for(text):
     """A free handle made from `text`: "Ada Lovelace" -> "ada-lovelace", then "-2", ...
+    never a reserved one.
 
     A race with another sign-up taking the same handle ends at the unique constraint.
     """
     base = slugify(text)[:40].strip("-") or "member"
     handle, n = base, 1
-    while User.objects.filter(handle__iexact=handle).exists():
+    while handle_is_reserved(handle) or User.objects.filter(handle__iexact=handle).exists():
         n += 1
         handle = f"{base}-{n}"
     return handle
@@ -158,16 +173,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("E.g. “running a first co-design workshop, procurement of design services”."),
     )
+
+    class ForumEmails(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each post, as it comes")
+        DAILY = "daily", _("One summary a day")
+        WEEKLY = "weekly", _("One summary a week")
+        OFF = "off", _("None: I check the site")
+
     forum_emails = models.CharField(
         _("e-mails about forum posts I follow"),
         max_length=10,
-        choices=[
-            ("immediate", _("Each post, as it comes")),
-            ("daily", _("One summary a day")),
-            ("weekly", _("One summary a week")),
-            ("off", _("None: I check the site")),
-        ],
-        default="immediate",
+        choices=ForumEmails.choices,
+        default=ForumEmails.IMMEDIATE,
     )
     email_digests = models.BooleanField(_("six-monthly cohort digests"), default=True)
     email_meeting_reminders = models.BooleanField(_("meeting reminders"), default=True)

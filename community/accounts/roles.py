@@ -9,6 +9,7 @@ superuser   everything, including who is staff and who is in which group
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 LAB_STAFF_GROUP = "Lab staff"
 
@@ -88,9 +89,21 @@ def lab_staff_group_sync():
     return group
 
 
+def lab_staff_q(prefix=""):
+    """Q over users (reached through `prefix`, e.g. "user__"): the lab staff, as
+    is_lab_staff decides for one person."""
+    return Q(**{f"{prefix}is_staff": True}) & (
+        Q(**{f"{prefix}is_superuser": True}) | Q(**{f"{prefix}groups__name": LAB_STAFF_GROUP})
+    )
+
+
 def is_lab_staff(user):
+    """Staff status in the Lab staff group (or a superuser). Kept on the user object for
+    the rest of the request, like Django's own permission cache."""
     if not user.is_authenticated or not user.is_staff:
         return False
     if user.is_superuser:
         return True
-    return any(g.name == LAB_STAFF_GROUP for g in user.groups.all())
+    if not hasattr(user, "_lab_staff_cache"):
+        user._lab_staff_cache = any(g.name == LAB_STAFF_GROUP for g in user.groups.all())
+    return user._lab_staff_cache

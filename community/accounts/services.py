@@ -6,6 +6,8 @@ exporter and an eraser in `community.accounts.data_rights` (from its AppConfig.r
 this module knows none of them.
 """
 
+import secrets
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db import transaction
@@ -17,6 +19,15 @@ from community.accounts.roles import lab_staff_group_sync
 from community.outbox.services import emails_erase, emails_export
 
 FORMER_MEMBER = "Former member"
+
+
+def _former_member_handle(user):
+    """former-member-<id>: reserved, so nobody can take it; an account that took it before
+    the reservation gets a suffix, so a deletion never fails on its handle."""
+    handle = f"former-member-{user.pk}"
+    while User.objects.filter(handle__iexact=handle).exclude(pk=user.pk).exists():
+        handle = f"former-member-{user.pk}-{secrets.token_hex(3)}"
+    return handle
 
 
 def _when(value):
@@ -92,7 +103,7 @@ def account_delete(*, user, now=None):
     Authenticator.objects.filter(user=user).delete()
 
     user.email = f"erased-{user.pk}@invalid.invalid"
-    user.handle = f"former-member-{user.pk}"
+    user.handle = _former_member_handle(user)
     user.display_name = FORMER_MEMBER
     user.job_title = ""
     user.organisation = None

@@ -19,6 +19,7 @@ from community import digests, services
 from community.accounts.admin import AccessibleAutocompleteMixin, report_outcome
 from community.accounts.models import User
 from learning import exports
+from learning import policy as learning_policy
 from learning import services as learning_services
 from learning.admin.catalogue import ModeFilter
 from learning.admin.enrolments import audit_table
@@ -276,7 +277,7 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return redirect(reverse("admin:learning_cohort_change", args=[cohort.pk]))
-        recipients = cohort.enrolments.filter(status=Status.CONFIRMED).count()
+        recipients = learning_policy.member_ids(cohort=cohort).count()
         return self._page(
             request,
             cohort,

@@ -20,6 +20,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
 
 from community.outbox import preferences
 from community.outbox.models import OutgoingEmail
@@ -112,9 +113,9 @@ def email_queue(
         with translation.override(language), timezone.override(zone):
             subject, body_text, body_html = _render(kind, ctx)
     if not body_html:
-        body_html = render_to_string(
-            "emails/base.html", {"subject": subject, "body": linebreaks(body_text)}
-        )
+        # The text's paragraphs, escaped, then marked up (not escaped again by the layout).
+        body = mark_safe(linebreaks(body_text, autoescape=True))  # noqa: S308 # nosec B308 B703
+        body_html = render_to_string("emails/base.html", {"subject": subject, "body": body})
     try:
         with transaction.atomic():
             email = OutgoingEmail.objects.create(
@@ -347,7 +348,7 @@ def email_sweep(*, now=None, limit=500):
 def email_preference_off(*, user, name):
     """Switches one kind of e-mail off (an unsubscribe link was used); returns the user."""
     field = preferences.PREFERENCES[name][1]
-    setattr(user, field, "off" if field == "forum_emails" else False)
+    setattr(user, field, user.ForumEmails.OFF if field == "forum_emails" else False)
     user.save(update_fields=[field])
     return user
 

@@ -1,5 +1,6 @@
 """The reads the community pages need, by sub-domain. Each page's data in a fixed number
-of queries; who may see what is decided here, never in views or templates.
+of queries; who may see what is decided by the policy modules (community.policy,
+community.accounts.policy, learning.policy), never in views or templates.
 
 people.py    who may see whom, profiles, the directory, advice, change agents
 reach.py     how far the practice spread
@@ -10,15 +11,12 @@ search.py    forum search
 
 from community.selectors.forums import (
     CountedApart,
-    can_read,
     is_following,
     moderation_queue,
     notifications_for,
     post_for_moderation,
     post_get,
     post_in_topic,
-    readable_spaces_filter,
-    readers_among,
     space_by_id,
     space_get,
     space_list,
@@ -28,11 +26,8 @@ from community.selectors.forums import (
     topic_posts,
 )
 from community.selectors.meetings import (
-    alumni_of,
     calendar_feed_meetings,
     calendar_owner,
-    invitees,
-    is_invited,
     meeting_get,
     meeting_list,
     meeting_people_going,
@@ -48,7 +43,6 @@ from community.selectors.people import (
     person_get,
     spread_activity_get,
     spread_log,
-    visibility_filter,
 )
 from community.selectors.reach import Reach, reach
 from community.selectors.search import forum_search
@@ -58,16 +52,12 @@ __all__ = [
     "Reach",
     "advice_for",
     "advice_get",
-    "alumni_of",
     "calendar_feed_meetings",
     "calendar_owner",
-    "can_read",
     "change_agent_of",
     "directory",
     "forum_search",
-    "invitees",
     "is_following",
-    "is_invited",
     "meeting_get",
     "meeting_list",
     "meeting_people_going",
@@ -78,8 +68,6 @@ __all__ = [
     "post_get",
     "post_in_topic",
     "reach",
-    "readable_spaces_filter",
-    "readers_among",
     "rsvp_of",
     "rsvp_waitlist_position",
     "seats_taken",
@@ -92,5 +80,4 @@ __all__ = [
     "topic_get",
     "topic_list",
     "topic_posts",
-    "visibility_filter",
 ]

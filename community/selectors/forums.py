@@ -1,71 +1,16 @@
 """Forums: who may read a space, the spaces, topics and posts pages show, moderation."""
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from community.accounts.models import User
-from community.accounts.roles import LAB_STAFF_GROUP, is_lab_staff
+from community import policy
 from community.accounts.tags import tagged_ids
 from community.models import Follow, Post, Reaction, Space, Topic, TopicRead
-from learning.models import Enrolment
-
-
-def readable_spaces_filter(user):
-    """Q of the spaces `user` may read (and write in)."""
-    if is_lab_staff(user):
-        return Q()
-    allowed = Q(audience=Space.Audience.MEMBERS)
-    if user.is_alumnus:
-        allowed |= Q(audience=Space.Audience.ALUMNI)
-    mine = Enrolment.objects.filter(user=user).active()
-    allowed |= Q(audience=Space.Audience.PRIVATE) & (
-        Q(cohort__in=mine.filter(cohort__isnull=False).values("cohort"))
-        | Q(programme__in=mine.filter(programme__isnull=False).values("programme"))
-        | Q(
-            programme__in=mine.filter(offering__programme__isnull=False).values(
-                "offering__programme"
-            )
-        )
-    )
-    return allowed
-
-
-def readers_among(space, user_ids):
-    """The active people among `user_ids` who may read `space`, in one query (the same
-    rules as readable_spaces_filter, seen from the space's side)."""
-    people = User.objects.filter(pk__in=list(user_ids), is_active=True)
-    if space.audience == Space.Audience.MEMBERS:
-        return list(people)
-    allowed = Q(is_staff=True) & (Q(is_superuser=True) | Q(groups__name=LAB_STAFF_GROUP))
-    if space.audience == Space.Audience.ALUMNI:
-        allowed |= Q(alumnus_since__isnull=False)
-    else:
-        groups = Q(pk__in=[])
-        if space.cohort_id:
-            groups |= Q(cohort_id=space.cohort_id)
-        if space.programme_id:
-            groups |= Q(programme_id=space.programme_id) | Q(
-                offering__programme_id=space.programme_id
-            )
-        allowed |= Q(pk__in=Enrolment.objects.active().filter(groups).values("user"))
-    return list(people.filter(allowed).distinct())
-
-
-def can_read(space, user):
-    """Whether `user` may read (and write in) `space`: the rules of readable_spaces_filter
-    for one space. Open and alumni spaces need no query."""
-    if not user.is_authenticated:
-        return False
-    if space.audience == Space.Audience.MEMBERS:
-        return True
-    if space.audience == Space.Audience.ALUMNI and user.is_alumnus:
-        return True
-    return Space.objects.filter(pk=space.pk).filter(readable_spaces_filter(user)).exists()
 
 
 def space_list(*, user):
     return (
-        Space.objects.filter(readable_spaces_filter(user))
+        Space.objects.filter(policy.readable_spaces_q(user))
         .annotate(
             topic_count=Count("topics", distinct=True),
             post_count=Count("topics__posts", distinct=True),
@@ -76,7 +21,7 @@ def space_list(*, user):
 
 
 def space_get(*, slug, user):
-    return Space.objects.filter(readable_spaces_filter(user)).filter(slug=slug).first()
+    return Space.objects.filter(policy.readable_spaces_q(user)).filter(slug=slug).first()
 
 
 def space_by_id(value):
@@ -152,7 +97,7 @@ def topic_get(*, pk, user):
         .select_related("space", "author", "related_offering", "related_toolkit")
         .first()
     )
-    return topic if topic is not None and can_read(topic.space, user) else None
+    return topic if topic is not None and policy.can_read(topic.space, user) else None
 
 
 def topic_posts(*, topic):
@@ -165,19 +110,20 @@ def topic_posts(*, topic):
 
 
 def post_get(*, pk, user):
-    """A post in a topic `user` may read, with its topic; None otherwise."""
-    post = Post.objects.select_related("topic").filter(pk=pk).first()
+    """A post shown as written (not hidden, not deleted) in a topic `user` may read, with
+    its topic; None otherwise."""
+    post = policy.shown_posts().select_related("topic").filter(pk=pk).first()
     if post is None or topic_get(pk=post.topic_id, user=user) is None:
         return None
     return post
 
 
 def post_in_topic(*, topic, pk):
-    """A post of `topic` named by a form or a link (quoting), or None for a missing or
-    malformed id."""
+    """A post of `topic` shown as written, named by a form or a link (quoting); None for
+    a removed post, or a missing or malformed id."""
     if not str(pk or "").isdigit():
         return None
-    return Post.objects.filter(topic=topic, pk=pk).first()
+    return policy.shown_posts().filter(topic=topic, pk=pk).first()
 
 
 def post_for_moderation(*, pk):
@@ -194,10 +140,11 @@ def is_following(*, user, topic=None, space=None):
 
 
 def notifications_for(*, user, limit=100):
+    """`user`'s notifications about posts they may still read, newest first."""
     return list(
-        user.notifications.select_related("post__topic", "post__author").order_by(
-            "-created_at", "-pk"
-        )[:limit]
+        policy.notifications_for(user)
+        .select_related("post__topic", "post__author")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 

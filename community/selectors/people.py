@@ -2,21 +2,11 @@
 
 from django.db.models import Prefetch, Q
 
-from community.accounts.models import User, Visibility
-from community.accounts.roles import is_lab_staff
+from community.accounts import policy as people_policy
+from community.accounts.models import User
 from community.accounts.tags import tagged_ids
 from community.models import AdviceReply, AdviceRequest, ChangeAgent, SpreadActivity
-from learning.models import Enrolment
-
-
-def visibility_filter(viewer):
-    """Q of the people whose profile `viewer` may see."""
-    if is_lab_staff(viewer):
-        return Q()
-    allowed = Q(visibility=Visibility.MEMBERS)
-    if viewer.is_alumnus:
-        allowed |= Q(visibility=Visibility.ALUMNI)
-    return allowed | Q(pk=viewer.pk)
+from learning import policy as learning_policy
 
 
 def person_get(*, handle, viewer):
@@ -26,7 +16,7 @@ def person_get(*, handle, viewer):
         return None
     return (
         User.objects.filter(is_active=True, handle__iexact=handle)
-        .filter(visibility_filter(viewer))
+        .filter(people_policy.visible_people_q(viewer))
         .select_related("organisation", "change_agent__home_agency")
         .prefetch_related("expertise")
         .first()
@@ -38,20 +28,14 @@ def directory(*, viewer, filters):
     qs = (
         User.objects.filter(is_active=True)
         .filter(Q(alumnus_since__isnull=False) | Q(change_agent__status=ChangeAgent.Status.ACTIVE))
-        .filter(visibility_filter(viewer))
+        .filter(people_policy.visible_people_q(viewer))
     )
     # Enrolment filters are subqueries, not joins: no duplicate rows, so no DISTINCT over
     # every column (which made the directory's count cost grow with the membership).
     if filters.get("programme"):
-        programme = filters["programme"]
-        qs = qs.filter(
-            pk__in=Enrolment.objects.filter(
-                Q(programme=programme) | Q(offering__programme=programme),
-                status=Enrolment.Status.COMPLETED,
-            ).values("user_id")
-        )
+        qs = qs.filter(pk__in=learning_policy.alumni_ids(filters["programme"]))
     if filters.get("cohort"):
-        qs = qs.filter(pk__in=Enrolment.objects.filter(cohort=filters["cohort"]).values("user_id"))
+        qs = qs.filter(pk__in=learning_policy.member_ids(cohort=filters["cohort"]))
     if filters.get("organisation"):
         qs = qs.filter(organisation=filters["organisation"])
     if filters.get("country"):

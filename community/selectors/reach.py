@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from community.accounts.roles import is_lab_staff
 from community.models import ChangeAgent, SpreadActivity
-from learning.models import Enrolment, Programme
+from learning import policy as learning_policy
+from learning.models import Programme
 
 
 @dataclass
@@ -68,20 +69,18 @@ def reach(*, viewer=None):
         .order_by("-reached", "name")[:20]
     )
 
-    alumni = Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).filter(
-        Q(programme=OuterRef(OuterRef("pk"))) | Q(offering__programme=OuterRef(OuterRef("pk")))
-    )
     # Both subqueries below sit directly under the programme row, so the alumni subquery
     # reaches the programme two levels up.
+    alumni = learning_policy.alumni_ids(OuterRef(OuterRef("pk")))
     agents_of_programme = ChangeAgent.objects.filter(
-        status=ChangeAgent.Status.ACTIVE, user__in=alumni.values("user")
+        status=ChangeAgent.Status.ACTIVE, user__in=alumni
     )
     by_programme = list(
         Programme.objects.published()
         .annotate(
             reached=Coalesce(
                 _sum_of(
-                    activities.filter(change_agent__user__in=alumni.values("user")),
+                    activities.filter(change_agent__user__in=alumni),
                     "people_reached",
                 ),
                 0,
@@ -92,7 +91,9 @@ def reach(*, viewer=None):
         .order_by("-reached", "title")
     )
 
-    encouraged = Enrolment.objects.filter(
+    # The cascade counts people, once each, who took a place (learning.policy's members):
+    # not applications, nor places given up.
+    encouraged = learning_policy.member_enrolments().filter(
         encouraged_by__change_agent__status=ChangeAgent.Status.ACTIVE
     )
     cascade_total = encouraged.values("user").distinct().count()
@@ -102,8 +103,16 @@ def reach(*, viewer=None):
             ChangeAgent.objects.filter(status=ChangeAgent.Status.ACTIVE)
             .annotate(
                 reached=Coalesce(Sum("activities__people_reached"), 0),
-                encouraged=_count_of(
-                    Enrolment.objects.filter(encouraged_by=OuterRef("user")), "user"
+                encouraged=Coalesce(
+                    Subquery(
+                        learning_policy.member_enrolments()
+                        .filter(encouraged_by=OuterRef("user"))
+                        .order_by()
+                        .annotate(n=Func(F("user"), template="COUNT(DISTINCT %(expressions)s)"))
+                        .values("n")[:1],
+                        output_field=IntegerField(),
+                    ),
+                    0,
                 ),
             )
             .values("user__display_name", "home_agency__name", "reached", "encouraged")

@@ -4,8 +4,8 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
-from community.models import Post, Space
-from community.selectors.forums import readable_spaces_filter
+from community import policy
+from community.models import Post
 
 # Snippets mark the matched words with these; the `highlight` filter turns them into
 # <mark> elements after escaping everything else.
@@ -34,10 +34,7 @@ def forum_search(*, user, q, limit=30):
     q = (q or "").strip()[:200]
     if not q:
         return []
-    spaces = Space.objects.filter(readable_spaces_filter(user)).values("pk")
-    posts = Post.objects.filter(
-        topic__space__in=spaces, deleted_at__isnull=True, hidden_at__isnull=True
-    ).select_related("topic__space", "author")
+    posts = policy.readable_posts(user).select_related("topic__space", "author")
     if connection.vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config="simple")
         # Ranking is capped: only the SEARCH_CANDIDATES most recent matches are ranked, so

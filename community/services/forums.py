@@ -15,12 +15,12 @@ from django.db.models import Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.accounts.errors import Refused
+from community.accounts.errors import RateLimited, Refused
 from community.accounts.markup import render_markdown
 from community.accounts.roles import is_lab_staff
 from community.models import Follow, Post, PostRevision, Reaction, Topic, TopicRead
 from community.outbox.services import enqueue_after_commit
-from community.selectors.forums import can_read
+from community.policy import can_read
 
 
 class PostRefused(Refused):
@@ -39,16 +39,21 @@ def _experience_body(parts):
 
 
 def _check_rate(user, now):
-    """New accounts may post only a few times an hour (spam control)."""
-    new_for = timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
-    if user.date_joined < now - new_for or is_lab_staff(user):
+    """Posts an hour: FORUM_POSTS_PER_HOUR for everyone, FORUM_NEW_ACCOUNT_POSTS_PER_HOUR
+    for accounts younger than FORUM_NEW_ACCOUNT_DAYS (spam control); lab staff are not
+    limited. Raises RateLimited (the 429 page)."""
+    if is_lab_staff(user):
         return
+    new = user.date_joined >= now - timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
+    limit = settings.FORUM_NEW_ACCOUNT_POSTS_PER_HOUR if new else settings.FORUM_POSTS_PER_HOUR
     recent = Post.objects.filter(author=user, created_at__gte=now - timedelta(hours=1)).count()
-    if recent >= settings.FORUM_NEW_ACCOUNT_POSTS_PER_HOUR:
-        raise PostRefused(
+    if recent >= limit:
+        message = (
             _("New accounts can post %(n)s times an hour. Please wait a little and try again.")
-            % {"n": settings.FORUM_NEW_ACCOUNT_POSTS_PER_HOUR}
+            if new
+            else _("You can post %(n)s times an hour. Please wait a little and try again.")
         )
+        raise RateLimited(message % {"n": limit})
 
 
 def _index_for_search(post):

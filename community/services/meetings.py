@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 
 from community.accounts.errors import Refused
 from community.accounts.models import User
-from community.accounts.roles import LAB_STAFF_GROUP
+from community.accounts.roles import lab_staff_q
 from community.calendar import meeting_ics
 from community.models import Meeting, MeetingReminder, MeetingSeries, Rsvp
 from community.models.meetings import new_calendar_token
 from community.outbox.models import OutgoingEmail
 from community.outbox.services import email_queue
-from community.selectors.meetings import GOING, is_invited, seats_taken
+from community.policy import is_invited
+from community.selectors.meetings import GOING, seats_taken
 
 logger = logging.getLogger(__name__)
 Answer = Rsvp.Answer
@@ -306,7 +307,7 @@ def report_reminders_send(*, now=None):
     for meeting in due:
         days = 7 if now - meeting.ends_at >= timedelta(days=7) else 3
         organisers = list(meeting.organisers.all()) or list(
-            User.objects.filter(groups__name=LAB_STAFF_GROUP, is_active=True)
+            User.objects.filter(lab_staff_q(), is_active=True).distinct()
         )
         for person in organisers:
             key = f"meeting-report:{meeting.pk}:{days}:{person.pk}"

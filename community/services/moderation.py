@@ -3,21 +3,35 @@
 Every action is recorded with who did it and why (ModerationAction).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.accounts.errors import RateLimited
 from community.accounts.roles import is_lab_staff
 from community.models import Flag, ModerationAction
 from community.outbox.services import email_queue
 
 
-def flag_create(*, post, reporter, reason):
+def flag_create(*, post, reporter, reason, now=None):
+    """Reports a post to lab staff. Raises ValidationError without a reason, RateLimited
+    beyond FLAGS_PER_DAY."""
     if not reason.strip():
         raise ValidationError(_("Say what is wrong with this post."))
-    return Flag.objects.create(post=post, reporter=reporter, reason=reason.strip())
+    now = now or timezone.now()
+    if (
+        Flag.objects.filter(reporter=reporter, created_at__gte=now - timedelta(days=1)).count()
+        >= settings.FLAGS_PER_DAY
+    ):
+        raise RateLimited(
+            _("You can flag %(n)s posts a day. Lab staff will look at those already flagged.")
+            % {"n": settings.FLAGS_PER_DAY}
+        )
+    return Flag.objects.create(post=post, reporter=reporter, reason=reason.strip(), created_at=now)
 
 
 def _record(actor, action, *, topic=None, post=None, reason=""):

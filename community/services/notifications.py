@@ -8,10 +8,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from community import policy
 from community.accounts.models import User
 from community.models import Follow, Notification, Post
 from community.outbox.services import email_queue
-from community.selectors.forums import readers_among
+from community.policy import readers_among
 
 MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]{0,49})", re.IGNORECASE)
 
@@ -47,7 +48,9 @@ def forum_post_notify(*, post_id, now=None):
     )
     url = settings.SITE_URL + post.get_absolute_url()
     for person in allowed:
-        if person.forum_emails != "immediate" and kinds[person.pk] != Notification.Kind.MENTION:
+        # Mentions too follow the person's choice: a daily or weekly summary carries them
+        # (marked as mentions), and "off" means no e-mail at all.
+        if person.forum_emails != User.ForumEmails.IMMEDIATE:
             continue
         email_queue(
             to=person.email,
@@ -87,12 +90,13 @@ def forum_notify_sweep(*, now=None, limit=200):
     return len(missed)
 
 
-def forum_daily_send(*, now=None, frequency="daily"):
+def forum_daily_send(*, now=None, frequency=User.ForumEmails.DAILY):
     """One summary a day (or a week) for people who chose it: the notifications not yet
-    e-mailed, once per person and period."""
+    e-mailed about posts they may still read (community.policy), mentions marked as such,
+    once per person and period."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if frequency == "weekly":
+    if frequency == User.ForumEmails.WEEKLY:
         year, week, _day = today.isocalendar()
         period, lookback = f"{year}-W{week:02d}", timedelta(days=8)
     else:
@@ -106,7 +110,8 @@ def forum_daily_send(*, now=None, frequency="daily"):
     ).distinct()
     for person in people:
         pending = list(
-            person.notifications.filter(emailed_at__isnull=True)
+            policy.notifications_for(person)
+            .filter(emailed_at__isnull=True)
             .select_related("post__topic", "post__author")
             .order_by("created_at")[:50]
         )

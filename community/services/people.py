@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.accounts.errors import Refused
+from community.accounts.errors import RateLimited, Refused
 from community.accounts.models import User
 from community.models import AdviceReply, AdviceRequest, ChangeAgent, SpreadActivity
 from community.outbox.services import email_queue
@@ -151,7 +151,7 @@ def advice_request_create(*, requester, recipient, subject, message, now=None):
         requester=requester, created_at__gte=now - timedelta(days=1)
     ).count()
     if sent >= limit:
-        raise AdviceRefused(
+        raise RateLimited(
             _("You can send %(n)s advice requests a day; please try again tomorrow.") % {"n": limit}
         )
     try:
@@ -190,7 +190,17 @@ def advice_reply(*, request, author, body, now=None):
     _party(request, author)
     if not request.is_open:
         raise AdviceRefused(_("This conversation is closed."))
-    reply = AdviceReply.objects.create(request=request, author=author, body=body.strip())
+    limit = settings.ADVICE_REPLIES_PER_HOUR
+    if (
+        AdviceReply.objects.filter(author=author, created_at__gte=now - timedelta(hours=1)).count()
+        >= limit
+    ):
+        raise RateLimited(
+            _("You can send %(n)s replies an hour; please try again a little later.") % {"n": limit}
+        )
+    reply = AdviceReply.objects.create(
+        request=request, author=author, body=body.strip(), created_at=now
+    )
     if author.pk == request.recipient_id and request.status == AdviceRequest.Status.OPEN:
         request.status = AdviceRequest.Status.ANSWERED
     request.updated_at = now

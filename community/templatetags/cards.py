@@ -4,6 +4,7 @@ depends on the reader (buttons, "New", moderation) is rendered around them, live
 
 from django import template
 
+from community.accounts import policy as people_policy
 from community.models import ChangeAgent, Topic
 from innolab import fragments
 
@@ -40,10 +41,18 @@ def person_card(person):
     )
 
 
+def _byline(reader, person):
+    """(name, organisation) of `person` as `reader` may see them (community.accounts.policy):
+    "A member" and no organisation for a profile hidden from them."""
+    if people_policy.can_see(reader, person):
+        return person.display_name, person.organisation.name if person.organisation_id else ""
+    return str(people_policy.SOMEONE), ""
+
+
 @register.simple_tag
-def topic_row(topic):
-    """{% topic_row topic %}: a topic's title, kind, author, tags and counts in a space's
-    table (without the reader's "New" badge)."""
+def topic_row(topic, reader):
+    """{% topic_row topic user %}: a topic's title, kind, author, tags and counts in a
+    space's table (without the reader's "New" badge)."""
     return fragments.render(
         "community/_topic_row.html",
         {
@@ -52,7 +61,7 @@ def topic_row(topic):
             "kind": topic.kind,
             "pinned": topic.pinned,
             "locked": topic.locked,
-            "author": topic.author.display_name,
+            "author": _byline(reader, topic.author)[0],
             "tags": topic.tag_list,
             "replies": topic.reply_count,
             "helpful": topic.helpful,
@@ -70,18 +79,19 @@ def topic_post(post, topic, reader, is_moderator, first):
     CSRF token is in the page's one `post-actions` form, outside it."""
     quoted = post.quoted if post.quoted_id and not post.quoted.is_removed else None
     question = topic.kind == Topic.Kind.QUESTION and not first
+    author, organisation = _byline(reader, post.author)
     return fragments.render(
         "community/_post_body.html",
         {
             "pk": post.pk,
-            "author": post.author.display_name,
-            "organisation": post.author.organisation.name if post.author.organisation_id else "",
+            "author": author,
+            "organisation": organisation,
             "created_at": post.created_at,
             "edited": post.edited_at is not None,
             "accepted": post.pk == topic.accepted_post_id,
             "hidden": post.hidden_at is not None,
             "deleted": post.deleted_at is not None,
-            "quoted_author": quoted.author.display_name if quoted else "",
+            "quoted_author": _byline(reader, quoted.author)[0] if quoted else "",
             "quoted_html": quoted.body_html if quoted else "",
             "body_html": post.body_html,
             "helpful": post.helpful,
@@ -93,15 +103,15 @@ def topic_post(post, topic, reader, is_moderator, first):
 
 
 @register.simple_tag
-def search_result(post):
-    """{% search_result post %}: a search hit, its topic and space, and the snippet."""
+def search_result(post, reader):
+    """{% search_result post user %}: a search hit, its topic and space, and the snippet."""
     return fragments.render(
         "community/_search_result.html",
         {
             "url": post.get_absolute_url(),
             "title": post.topic.title,
             "space": post.topic.space.name,
-            "author": post.author.display_name,
+            "author": _byline(reader, post.author)[0],
             "created_at": post.created_at,
             "snippet": post.snippet,
         },

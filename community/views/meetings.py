@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from community import selectors, services
+from community import policy, selectors, services
 from community.calendar import meeting_ics
 from community.forms import RsvpForm
 from community.models import Meeting
@@ -68,7 +68,7 @@ def meeting_detail(request, pk):
             else:
                 messages.success(request, _("Thank you, your answer is saved."))
         return redirect(meeting)
-    invited = selectors.is_invited(meeting, request.user)
+    invited = policy.is_invited(meeting, request.user)
     return render(
         request,
         "community/meeting_detail.html",

@@ -1,6 +1,8 @@
 """Cohorts: intakes of an offering or a programme, their invitations, messages and
 digests."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -83,11 +85,22 @@ class Cohort(models.Model):
         return self.starts_on or timezone.localdate(self.created_at)
 
 
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        """Not used yet, and sent less than INVITATION_DAYS ago."""
+        now = now or timezone.now()
+        return self.filter(
+            accepted_at__isnull=True,
+            created_at__gt=now - timedelta(days=settings.INVITATION_DAYS),
+        )
+
+
 class CohortInvitation(models.Model):
     """An invitation to join a cohort, e-mailed to someone without an account yet.
 
-    The sign-up link carries `token`; signing up through it places the new member in the
-    cohort.
+    The link carries `token`; whoever opens it signed in (after signing up or logging in)
+    is asked to join, by POST, and warned when the invitation was for another address.
+    It expires after INVITATION_DAYS.
     """
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
@@ -106,6 +119,8 @@ class CohortInvitation(models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cohort invitation")
         verbose_name_plural = _("cohort invitations")
@@ -119,7 +134,7 @@ class CohortInvitation(models.Model):
 
 
 class CohortMessage(models.Model):
-    """A message lab staff sent to a cohort's confirmed members: who sent what to whom."""
+    """A message lab staff sent to a cohort's members: who sent what to whom."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="messages")
     subject = models.CharField(_("subject"), max_length=200)

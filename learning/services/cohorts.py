@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from community.accounts.models import Organisation, User
 from community.outbox.models import OutgoingEmail
 from community.outbox.services import email_queue, enqueue_after_commit
+from learning import policy
 from learning.models import CohortInvitation, CohortMessage, Enrolment
 from learning.services.enrolments import EnrolmentRefused, enrolment_complete, enrolment_place
 
@@ -202,14 +203,15 @@ def cohort_import(*, cohort, rows, by, now=None):
 def invitation_accept(*, user, token, now=None):
     """Places `user` in the cohort of the invitation with `token`.
 
-    Returns the enrolment, or None when the token is unknown or already used. Raises
-    EnrolmentRefused when the cohort has no seat left.
+    Returns the enrolment, or None when the token is unknown, already used or expired.
+    Raises EnrolmentRefused when the cohort has no seat left.
     """
     now = now or timezone.now()
     invitation = (
-        CohortInvitation.objects.select_for_update(of=("self",))
+        CohortInvitation.objects.pending(now)
+        .select_for_update(of=("self",))
         .select_related("cohort__offering", "cohort__programme")
-        .filter(token=token, accepted_at__isnull=True)
+        .filter(token=token)
         .first()
     )
     if invitation is None:
@@ -231,19 +233,16 @@ def invitation_accept(*, user, token, now=None):
 
 @transaction.atomic
 def cohort_message_send(*, cohort, subject, body, by, now=None):
-    """Records a message to the cohort's confirmed members and queues its delivery.
+    """Records a message to the cohort's members (learning.policy: a confirmed or
+    completed place) and queues its delivery.
 
     Queues `learning.cohort_message_deliver` after commit; returns the CohortMessage.
-    Raises ValidationError when the cohort has nobody confirmed.
+    Raises ValidationError when the cohort has no members.
     """
     now = now or timezone.now()
-    recipients = list(
-        User.objects.filter(
-            enrolments__cohort=cohort, enrolments__status=Enrolment.Status.CONFIRMED
-        ).distinct()
-    )
+    recipients = list(User.objects.filter(is_active=True, pk__in=policy.member_ids(cohort=cohort)))
     if not recipients:
-        raise ValidationError(_("This cohort has no confirmed members to write to."))
+        raise ValidationError(_("This cohort has no members to write to yet."))
     message = CohortMessage.objects.create(
         cohort=cohort, subject=subject.strip(), body=body.strip(), sent_by=by, sent_at=now
     )

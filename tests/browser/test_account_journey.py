@@ -1,11 +1,12 @@
 """A newcomer signs up, confirms the e-mail, logs in, edits the profile and logs out."""
 
-import re
-
 import pytest
-from django.core import mail
 
 from community.models import User
+from learning import services as learning_services
+from learning.models import Cohort, CohortInvitation, Enrolment
+from tests import factories
+from tests.browser.helpers import sign_up_and_confirm
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,23 +16,13 @@ def test_sign_up_confirm_log_in_edit_profile_log_out(page):
     page.get_by_role("link", name="Sign up").first.click()
     page.check()
 
-    page.get_by_label("Email").fill("newcomer@example.gov")
-    page.get_by_label("Your name").fill("Nora Newcomer")
-    page.get_by_label("Password:", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_label("Password (again):").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
-    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
-    page.check()
-
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
-    page.goto("/" + link.split("/", 3)[3])
-    page.get_by_role("button", name="Confirm").click()
+    sign_up_and_confirm(page, "newcomer@example.gov", "Nora Newcomer")
     page.check()
 
     page.get_by_role("button", name="Log out").click()
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("newcomer@example.gov")
-    page.get_by_label("Password:", exact=True).fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Password:", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.get_by_role("link", name="Nora Newcomer").click()
     page.get_by_role("heading", name="Your profile").wait_for()
@@ -47,3 +38,27 @@ def test_sign_up_confirm_log_in_edit_profile_log_out(page):
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("link", name="Log in").first.wait_for()
     page.check()
+
+
+def test_an_invitation_leads_to_sign_up_then_a_place_taken_with_one_button(page):
+    staff = factories.lab_staff()
+    programme = factories.programme(title="Public design programme")
+    cohort = Cohort.objects.create(name="Autumn", programme=programme)
+    learning_services.cohort_import(
+        cohort=cohort, rows=learning_services.parse_invite_text("ines@example.gov"), by=staff
+    )
+    invitation = CohortInvitation.objects.get()
+
+    page.goto(f"/learning/invitations/{invitation.token}/")
+    page.get_by_role("heading", name="You are invited").wait_for()
+    page.check()
+    page.get_by_role("link", name="Create my account").click()
+    sign_up_and_confirm(page, "ines@example.gov", "Ines Invited")
+    # Back on the invitation, signed in: nothing happens until the person says so.
+    page.get_by_role("button", name="Take my place").wait_for()
+    page.check()
+    assert not Enrolment.objects.filter(user__email="ines@example.gov").exists()
+    page.get_by_role("button", name="Take my place").click()
+    page.get_by_text("Welcome! You have a confirmed place in “Public design programme”.").wait_for()
+    page.check()
+    assert Enrolment.objects.get(user__email="ines@example.gov").cohort == cohort

@@ -20,7 +20,7 @@ def seasoned(person):
     return person
 
 
-def test_experience_helpful_reply_notification_and_moderation(page):
+def test_experience_helpful_reply_notification_and_moderation(page, settings):
     space = Space.objects.create(name="Open exchange", slug="open-exchange")
     seasoned(factories.alumnus(email="alice@example.gov", display_name="Alice Alumna"))
     seasoned(factories.user(email="mia@example.gov", display_name="Mia Member"))
@@ -58,6 +58,14 @@ def test_experience_helpful_reply_notification_and_moderation(page):
     page.get_by_role("button", name="Post reply").click()
     page.get_by_text("Your reply is posted.").wait_for()
     page.check()
+    # A second reply within the hour, past a limit of one: the 429 page gives it back.
+    settings.FORUM_POSTS_PER_HOUR = 1
+    page.get_by_label("Your reply").fill("And the tenants' panel met twice more after that.")
+    page.get_by_role("button", name="Post reply").click()
+    page.get_by_role("heading", name="Too many at once").wait_for()
+    assert "tenants' panel met twice" in page.get_by_role("textbox").first.input_value()
+    page.check()
+    settings.FORUM_POSTS_PER_HOUR = 30
     page.goto(spam.get_absolute_url())
     page.get_by_role("link", name="Flag").click()
     page.get_by_label("What is wrong with this post?").fill("Advertising")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from community import services
 from community.accounts import services as account_services
+from community.accounts.errors import RateLimited
 from community.accounts.markup import render_markdown
 from community.models import ModerationAction, Post, Space, Topic
 from learning.models import Cohort, Enrolment
@@ -184,9 +185,26 @@ def test_new_accounts_are_rate_limited_with_a_clear_message(client, settings):
     t = topic(where, author=newcomer)
     services.post_reply(topic=t, author=newcomer, body="two")
     client.force_login(newcomer)
-    response = client.post(t.get_absolute_url(), {"body": "three"}, follow=True)
-    assert "New accounts can post 2 times an hour" in response.content.decode()
+    words = "A long reply I took some time to write.\nIt must not be lost."
+    response = client.post(t.get_absolute_url(), {"body": words})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "New accounts can post 2 times an hour" in page
+    assert "Nothing was saved" in page
+    assert "A long reply I took some time to write." in page  # given back to copy
     assert Post.objects.filter(author=newcomer).count() == 2
+
+
+def test_older_accounts_have_an_hourly_limit_too(settings):
+    settings.FORUM_POSTS_PER_HOUR = 3
+    author = old_user()
+    t = topic(author=author)
+    services.post_reply(topic=t, author=author, body="two")
+    services.post_reply(topic=t, author=author, body="three")
+    with pytest.raises(RateLimited, match="You can post 3 times an hour"):
+        services.post_reply(topic=t, author=author, body="four")
+    later = timezone.now() + timedelta(hours=1, minutes=1)
+    services.post_reply(topic=t, author=author, body="four", now=later)
 
 
 def test_reply_through_the_page_with_a_quote(client):

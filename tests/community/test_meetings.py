@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from community import selectors, services
+from community import policy, services
 from community.accounts import services as account_services
 from community.models import Meeting, MeetingReminder, MeetingSeries, OutgoingEmail, Rsvp
 from tests import factories
@@ -47,10 +47,10 @@ def test_invitees_are_the_programmes_alumni_including_new_ones_plus_guests():
     outsider = factories.alumnus()
     guest = factories.user()
     meeting.extra_invitees.add(guest)
-    assert set(selectors.invitees(meeting)) == {early, guest}
+    assert set(policy.invitees(meeting)) == {early, guest}
     late = alumni(programme, 1)[0]  # completed after the meeting was scheduled
-    assert late in selectors.invitees(meeting)
-    assert outsider not in selectors.invitees(meeting)
+    assert late in policy.invitees(meeting)
+    assert outsider not in policy.invitees(meeting)
 
 
 def test_rsvp_states_waitlist_and_promotion(mailoutbox, django_capture_on_commit_callbacks):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import selectors, services
+from community.accounts.errors import RateLimited
 from community.models import AdviceRequest, ChangeAgent, OutgoingEmail, SpreadActivity, User
 from learning import services as learning
 from learning.models import Enrolment
@@ -186,7 +187,7 @@ def test_daily_limit_on_advice_requests(member, settings):
     people = [factories.alumnus(open_to_advice=True) for _ in range(3)]
     ask(member, people[0])
     ask(member, people[1])
-    with pytest.raises(services.AdviceRefused, match="2 advice requests a day"):
+    with pytest.raises(RateLimited, match="2 advice requests a day"):
         ask(member, people[2])
     later = timezone.now() + timedelta(days=1, minutes=1)
     services.advice_request_create(

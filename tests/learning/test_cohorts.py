@@ -3,10 +3,12 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from community.models import Organisation, OutgoingEmail, User
 from learning import services, tasks
@@ -117,11 +119,14 @@ def test_invitation_sign_up_places_the_new_member(
         )
     assert signed_up["Location"] == reverse("account_email_verification_sent")
     # Once their address is confirmed (which signs them in), the person is sent back to the
-    # invitation, which places them.
+    # invitation and takes their place there (a POST; the page warns of nothing).
     confirm = re.search(r"/accounts/confirm-email/[^/\s]+/", mailoutbox[-1].body).group(0)
     confirmed = client.post(confirm)
     assert confirmed["Location"] == reverse("learning:invitation", args=[invitation.token])
-    assert client.get(confirmed["Location"])["Location"] == reverse("learning:mine")
+    page = client.get(confirmed["Location"]).content.decode()
+    assert "Take my place" in page and "was sent to" not in page
+    assert not Enrolment.objects.filter(user__email="nadia@example.gov").exists()
+    assert client.post(confirmed["Location"])["Location"] == reverse("learning:mine")
     enrolment = Enrolment.objects.get(user__email="nadia@example.gov")
     assert enrolment.status == "confirmed" and enrolment.cohort == cohort
     invitation.refresh_from_db()
@@ -130,15 +135,38 @@ def test_invitation_sign_up_places_the_new_member(
     assert client.get(reverse("learning:invitation", args=[invitation.token])).status_code == 404
 
 
-def test_invitation_link_places_a_signed_in_member_at_once(client, cohort, staff, member):
+def test_an_invitation_places_only_by_post_and_warns_another_address(client, cohort, staff, member):
     services.cohort_import(
         cohort=cohort, rows=services.parse_invite_text("someone@example.gov"), by=staff
     )
     invitation = CohortInvitation.objects.get()
+    url = reverse("learning:invitation", args=[invitation.token])
     client.force_login(member)
-    response = client.get(reverse("learning:invitation", args=[invitation.token]))
-    assert response["Location"] == reverse("learning:mine")
+    page = client.get(url)
+    html = page.content.decode()
+    # Opening the link places nobody; the page says it was meant for someone else, without
+    # giving their address away.
+    assert page.status_code == 200 and not Enrolment.objects.filter(user=member).exists()
+    assert "was sent to another address" in html and "someone@example.gov" not in html
+    assert client.post(url)["Location"] == reverse("learning:mine")
     assert Enrolment.objects.get(user=member).cohort == cohort
+    assert client.get(url).status_code == 404  # spent
+
+
+def test_invitations_expire_after_invitation_days(client, cohort, staff, member, settings):
+    settings.INVITATION_DAYS = 30
+    services.cohort_import(
+        cohort=cohort, rows=services.parse_invite_text("late@example.gov"), by=staff
+    )
+    invitation = CohortInvitation.objects.get()
+    CohortInvitation.objects.filter(pk=invitation.pk).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    client.force_login(member)
+    url = reverse("learning:invitation", args=[invitation.token])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert not Enrolment.objects.filter(user=member).exists()
 
 
 def test_invite_and_import_page_through_the_admin(staff_client, cohort):
@@ -239,7 +267,7 @@ def test_message_page_sends_and_reports(staff_client, cohort, django_capture_on_
 def test_message_to_an_empty_cohort_is_refused(staff_client, cohort):
     url = reverse("admin:learning_cohort_message", args=[cohort.pk])
     response = staff_client.post(url, {"subject": "Hello", "body": "Anyone?"})
-    assert "no confirmed members" in response.content.decode()
+    assert "no members to write to" in response.content.decode()
     assert not CohortMessage.objects.exists()
 
 

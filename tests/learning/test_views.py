@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from community.accounts.models import Visibility
 from learning import services
 from learning.models import Enrolment
 from tests import factories
@@ -218,13 +219,17 @@ def test_application_errors_keep_what_was_typed(member_client, member):
     assert not Enrolment.objects.exists()
 
 
-def test_unknown_encourager_handle_is_explained(member_client):
+def test_unknown_encourager_handle_is_explained_as_a_hidden_one_is(member_client):
+    """The answer is the same for a handle nobody has and for a hidden person's: handles
+    cannot be probed through the form."""
     offering = factories.offering()
-    response = member_client.post(
-        reverse("learning:offering-enrol", args=[offering.slug]), {"encouraged_by": "nobody-x"}
-    )
-    assert response.status_code == 400
-    assert "Nobody has the handle" in response.content.decode()
+    hidden = factories.alumnus(handle="hidden-helper", visibility=Visibility.HIDDEN)
+    url = reverse("learning:offering-enrol", args=[offering.slug])
+    for handle in ("nobody-x", hidden.handle):
+        response = member_client.post(url, {"encouraged_by": handle})
+        assert response.status_code == 400
+        assert f"No member you can see has the handle “{handle}”" in response.content.decode()
+    assert not Enrolment.objects.filter(offering=offering).exists()
 
 
 def test_enrol_past_deadline_is_refused_with_a_message(member_client):

@@ -1,0 +1,84 @@
+"""Who belongs where in learning, and what of the catalogue a person may see.
+
+Each rule lives here once; selectors, services, digests, feeds, exports and the
+community's spaces and meetings call these functions and never re-derive them.
+
+- A **member** of a cohort or a programme holds a confirmed or completed place in it (a
+  programme's members include those of its offerings). Applying or waiting on a list is
+  not belonging: an application may be declined.
+- An **alumnus** of a programme completed it or one of its offerings.
+- **Visible offerings and programmes**: published ones; lab staff also see drafts and
+  archived ones. A place in a draft stays the person's (their data export lists it) but
+  shows nowhere else until the lab publishes it again.
+"""
+
+from django.db.models import Q
+
+from community.accounts.roles import is_lab_staff
+from learning.models import Enrolment, EnrolmentStatus, Offering, Programme, Publication
+
+MEMBER_STATUSES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED)
+
+
+def member_enrolments():
+    """Enrolments that make their person a member of what they are for."""
+    return Enrolment.objects.filter(status__in=MEMBER_STATUSES)
+
+
+def in_group(*, cohort=None, programme=None):
+    """Q over enrolments: those in `cohort` or in `programme` (the programme as a whole
+    or one of its offerings)."""
+    q = Q(pk__in=[])
+    if cohort is not None:
+        q |= Q(cohort=cohort)
+    if programme is not None:
+        q |= Q(programme=programme) | Q(offering__programme=programme)
+    return q
+
+
+def member_ids(*, cohort=None, programme=None):
+    """A subquery of the ids of the members of `cohort` or `programme`."""
+    return member_enrolments().filter(in_group(cohort=cohort, programme=programme)).values("user")
+
+
+def member_group_ids(user):
+    """(cohort ids, programme ids) `user` is a member of, as subqueries: the cohorts of
+    their places, and the programmes they hold a place in or in one of whose offerings."""
+    mine = member_enrolments().filter(user=user)
+    cohorts = mine.filter(cohort__isnull=False).values("cohort")
+    programmes = mine.filter(programme__isnull=False).values("programme")
+    via_offerings = mine.filter(offering__programme__isnull=False).values("offering__programme")
+    return cohorts, programmes, via_offerings
+
+
+def alumni_ids(programme):
+    """A subquery of the ids of people who completed `programme` (a programme or its id),
+    as a whole or one of its offerings."""
+    done = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
+    return done.filter(in_group(programme=programme)).values("user")
+
+
+def alumnus_programme_ids(user):
+    """Subqueries of the programmes `user` completed, as a whole or through an offering."""
+    done = Enrolment.objects.filter(user=user, status=EnrolmentStatus.COMPLETED)
+    return (
+        done.filter(programme__isnull=False).values("programme"),
+        done.filter(offering__programme__isnull=False).values("offering__programme"),
+    )
+
+
+def offerings_visible_to(user):
+    return Offering.objects.all() if is_lab_staff(user) else Offering.objects.published()
+
+
+def programmes_visible_to(user):
+    return Programme.objects.all() if is_lab_staff(user) else Programme.objects.published()
+
+
+def enrolments_shown_to(user, enrolments):
+    """`enrolments` (a person's own) narrowed to those whose offering or programme `user`
+    may see."""
+    if is_lab_staff(user):
+        return enrolments
+    published = Publication.PUBLISHED
+    return enrolments.filter(Q(offering__status=published) | Q(programme__status=published))
