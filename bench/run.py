@@ -158,8 +158,9 @@ SIGNED_IN_PAGES = [(path) for _n, path, signed_in, target in PAGES if signed_in 
 ANONYMOUS_PAGES = [(path) for _n, path, signed_in, target in PAGES if not signed_in and target]
 # Members of the mixed workload: alumni (every page is open to them), in a fixed order.
 MEMBERS = list(
-    User.objects.filter(email__endswith=BENCH_EMAIL_DOMAIN, alumnus_since__isnull=False)
-    .order_by("pk")[: args.members]
+    User.objects.filter(email__endswith=BENCH_EMAIL_DOMAIN, alumnus_since__isnull=False).order_by(
+        "pk"
+    )[: args.members]
 )
 MEMBER_COOKIES = [session_cookie(person) for person in MEMBERS]
 
