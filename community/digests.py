@@ -27,6 +27,7 @@ from community.accounts.models import User
 from community.models import Meeting, SpreadActivity, Topic
 from learning import policy as learning_policy
 from learning.models import DigestRecord, Enrolment, EnrolmentStatusChange, Offering, Programme
+from learning.selectors import outcomes as outcome_selectors
 from toolkits.models import Toolkit, ToolkitUse
 
 ITEMS = 5  # per section; the rest is counted as "and N more"
@@ -200,6 +201,22 @@ def _helpful_posts(*, cohort, members, tags, since, until):
     return _section(items)
 
 
+def _outcomes(*, cohort, members, tags, since, until):
+    """The cohort's own outcomes so far (feedback and follow-up), once enough people
+    answered (learning.policy.enough_people: each figure is withheld below that)."""
+    summary = outcome_selectors.summary(cohort.enrolments.all(), with_comments=False)
+    figures = [
+        ("usefulness", summary.usefulness_average),
+        ("recommend", summary.net_recommendation),
+        ("used", summary.used_share),
+    ]
+    items = [{"key": key, "value": value} for key, value in figures if value is not None]
+    growth = [{"name": c.name, "change": change} for c, _people, change in summary.growth]
+    return _section(
+        items, len(items), feedback=summary.feedback, follow_ups=summary.follow_ups, growth=growth
+    )
+
+
 def _programme_ids(cohort):
     if cohort.programme_id:
         return [cohort.programme_id]
@@ -331,6 +348,7 @@ SECTIONS = [
     Section("experiences", _experiences, "emails/learning/digest/experiences"),
     Section("change_agents", _change_agents, "emails/learning/digest/change_agents"),
     Section("completions", _completions, "emails/learning/digest/completions"),
+    Section("outcomes", _outcomes, "emails/learning/digest/outcomes"),
     Section("toolkits_used", _toolkits_used, "emails/toolkits/digest/toolkits_used"),
     Section("helpful_posts", _helpful_posts, "emails/learning/digest/helpful_posts"),
     Section("meetings", _meetings, "emails/learning/digest/meetings"),

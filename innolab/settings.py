@@ -389,6 +389,11 @@ MEETING_REMINDER_WINDOW_MINUTES = env.int("MEETING_REMINDER_WINDOW_MINUTES", def
 # --- Learning ------------------------------------------------------------------------------
 # A cohort invitation can be used for this many days after it was sent.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=30)
+# Learning outcomes: the follow-up this many days after a place is completed, a feedback
+# reminder this many days after the first request, and feedback editable this long.
+OUTCOME_FOLLOW_UP_DAYS = env.int("OUTCOME_FOLLOW_UP_DAYS", default=90)
+OUTCOME_REMINDER_DAYS = env.int("OUTCOME_REMINDER_DAYS", default=7)
+FEEDBACK_EDITABLE_DAYS = env.int("FEEDBACK_EDITABLE_DAYS", default=30)
 
 # --- Demo data ---------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="innolab-demo")

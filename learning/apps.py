@@ -12,4 +12,5 @@ class LearningConfig(AppConfig):
         from learning import data
 
         data_rights.register_exporter("learning", data.export)
+        data_rights.register_exporter("learning_outcomes", data.export_outcomes)
         data_rights.register_eraser(data.erase)

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from learning.models import Enrolment
+from learning.models import Enrolment, Feedback, FollowUp, OutcomeRequest, SelfRating
 from learning.services import EnrolmentRefused, enrolment_withdraw
 
 
@@ -21,6 +21,49 @@ def export(user):
         }
         for e in rows.order_by("created_at")
     ]
+
+
+def export_outcomes(user):
+    """The person's self-ratings, feedback and follow-up answers, and when they were asked."""
+
+    def target(enrolment):
+        return (enrolment.offering or enrolment.programme).title
+
+    ratings = SelfRating.objects.filter(user=user).select_related(
+        "capability", "enrolment__offering", "enrolment__programme"
+    )
+    feedback = Feedback.objects.filter(enrolment__user=user).select_related(
+        "enrolment__offering", "enrolment__programme"
+    )
+    follow_ups = FollowUp.objects.filter(enrolment__user=user).select_related(
+        "enrolment__offering", "enrolment__programme"
+    )
+    asked = OutcomeRequest.objects.filter(enrolment__user=user).select_related(
+        "enrolment__offering", "enrolment__programme"
+    )
+    return {
+        "self_ratings": [
+            {"target": target(r.enrolment), "capability": r.capability.name,
+             "moment": r.moment, "level": r.level, "rated_at": r.rated_at.isoformat()}
+            for r in ratings.order_by("rated_at", "pk")
+        ],
+        "feedback": [
+            {"target": target(f.enrolment), "usefulness": f.usefulness,
+             "will_use": f.will_use, "missing": f.missing, "recommend": f.recommend,
+             "comments": f.comments, "given_at": f.created_at.isoformat(),
+             "changed_at": f.updated_at.isoformat()}
+            for f in feedback.order_by("created_at")
+        ],
+        "follow_ups": [
+            {"target": target(f.enrolment), "used": f.used, "with_what": f.with_what,
+             "with_whom": f.with_whom, "answered_at": f.answered_at.isoformat()}
+            for f in follow_ups.order_by("answered_at")
+        ],
+        "asked": [
+            {"target": target(a.enrolment), "kind": a.kind, "at": a.sent_at.isoformat()}
+            for a in asked.order_by("sent_at")
+        ],
+    }  # fmt: skip
 
 
 def erase(user, now):
@@ -45,3 +88,7 @@ def erase(user, now):
     Enrolment.objects.filter(user=user).update(
         motivation="", line_manager_name="", line_manager_email=""
     )
+    # Outcomes are the person's: all of them go (the lab's figures lose one answer).
+    SelfRating.objects.filter(user=user).delete()
+    Feedback.objects.filter(enrolment__user=user).delete()
+    FollowUp.objects.filter(enrolment__user=user).delete()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community.accounts.models import Organisation
-from learning import services
+from learning import demo_framework, services
 from learning.models import Format, Mode, Offering, Policy, Programme, Publication, Session
 
 PROGRAMMES = [
@@ -67,8 +67,8 @@ OFFERINGS = [
      {"programme": "behavioural-insights-pathway", "programme_position": 1,
       "sessions": [(45, 10, 12, "")]}),
     ("open-policy-making-toolkit-walkthrough", "Open Policy Making toolkit walkthrough",
-     Mode.CLASS, "Policy Lab UK", Policy.OPEN, 30, -60, -60, Format.ONLINE,
-     ["policy design", "open policy making"], {"sessions": [(-60, 14, 16, "")]}),
+     Mode.CLASS, "Policy Lab UK", Policy.OPEN, 30, -100, -100, Format.ONLINE,
+     ["policy design", "open policy making"], {"sessions": [(-100, 14, 16, "")]}),
     ("facilitating-co-design-workshops", "Facilitating co-design workshops", Mode.CLASS,
      "La 27e Région", Policy.APPLICATION, 12, 21, 22, Format.IN_PERSON,
      ["facilitation", "co-design"],
@@ -199,3 +199,4 @@ def seed(*, log=print):
                 )
         offerings[slug] = offering
     log(f"  offerings: {len(offerings)}")
+    demo_framework.seed(log=log)

@@ -4,6 +4,10 @@ import csv
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from learning import policy
 
 # A cell starting with one of these is run as a formula by spreadsheet software.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -18,6 +22,8 @@ def safe_cell(value):
     """Text for a CSV cell; formulas are neutralised with a leading apostrophe."""
     if value is None:
         return ""
+    if isinstance(value, int | float):
+        return value  # a number is never a formula, even a negative one
     text = str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
@@ -60,3 +66,38 @@ def enrolments_csv(queryset, *, filename):
         "user__organisation", "offering", "programme", "cohort", "decided_by"
     )
     return csv_response(enrolment_rows(queryset), header=ENROLMENT_COLUMNS, filename=filename)
+
+
+# Lab staff's outcome figures: every cell over fewer than ENOUGH_PEOPLE is withheld.
+OUTCOME_COLUMNS = [
+    gettext_lazy("kind"), gettext_lazy("offering or programme"), gettext_lazy("completed"),
+    gettext_lazy("feedback answers"), gettext_lazy("response rate %"),
+    gettext_lazy("average usefulness (1 to 4)"), gettext_lazy("net recommendation"),
+    gettext_lazy("follow-up answers"), gettext_lazy("used it back at work %"),
+]  # fmt: skip
+OUTCOME_COMMENT_COLUMNS = [
+    gettext_lazy("offering or programme"),
+    gettext_lazy("question"),
+    gettext_lazy("answer"),
+]
+
+
+def withheld(value):
+    """A figure, or "fewer than 5" where it stands for too few people."""
+    if value is None:
+        return _("fewer than %(n)s") % {"n": policy.ENOUGH_PEOPLE}
+    return value
+
+
+def _count(n):
+    return withheld(n if policy.enough_people(n) else None)
+
+
+def outcome_rows(rows):
+    for row in rows:
+        s = row.summary
+        yield [
+            row.kind, row.title, _count(s.completed), _count(s.feedback),
+            withheld(s.response_rate), withheld(s.usefulness_average),
+            withheld(s.net_recommendation), _count(s.follow_ups), withheld(s.used_share),
+        ]  # fmt: skip

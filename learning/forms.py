@@ -7,7 +7,7 @@ from community.accounts import policy as people_policy
 from community.accounts.forms import FilterForm, lab_choice_field
 from community.accounts.models import User
 from learning import registry, services
-from learning.models import Format, Mode, Policy, Session
+from learning.models import Feedback, Format, Mode, Policy, Session, UsedAtWork
 
 
 def _mode_choices():
@@ -84,6 +84,85 @@ class EnrolmentForm(forms.Form):
                 _("No member you can see has the handle “%(h)s”.") % {"h": handle}
             )
         return person
+
+
+# --- Outcomes: a person's own ratings and answers ------------------------------------------------
+
+
+def _level_choices(capability):
+    return [(str(level), f"{label}: {text}") for level, label, text in capability.descriptors()]
+
+
+class RatingsForm(forms.Form):
+    """One optional choice of level (1 to 4) per capability in `rows` [(capability, its
+    current level)]: `levels()` gives {capability id: level} of those chosen."""
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capabilities = []
+        for capability, level in rows:
+            name = f"capability_{capability.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=capability.name,
+                help_text=capability.description,
+                choices=_level_choices(capability),
+                required=False,
+                initial=str(level) if level else None,
+                widget=forms.RadioSelect,
+            )
+            self.capabilities.append((capability, name))
+
+    def levels(self):
+        return {
+            capability.pk: int(self.cleaned_data[name])
+            for capability, name in self.capabilities
+            if self.cleaned_data.get(name)
+        }
+
+    def rating_fields(self):
+        return [self[name] for _capability, name in self.capabilities]
+
+
+class FeedbackForm(forms.ModelForm):
+    recommend = forms.TypedChoiceField(
+        label=_("How likely are you to recommend it to a colleague?"),
+        help_text=_("0: not at all likely; 10: extremely likely."),
+        choices=[(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["usefulness", "will_use", "missing", "recommend", "comments"]
+        widgets = {
+            "usefulness": forms.RadioSelect,
+            "will_use": forms.Textarea(attrs={"rows": 3}),
+            "missing": forms.Textarea(attrs={"rows": 3}),
+            "comments": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class FollowUpForm(RatingsForm):
+    used = forms.ChoiceField(label=_("Have you used it back at work?"), widget=forms.RadioSelect)
+    with_what = forms.CharField(
+        label=_("With what? (a project, a service, a team meeting…)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    with_whom = forms.CharField(
+        label=_("With whom? (roles, not names)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["used"].choices = UsedAtWork.choices
+        # The question first, the ratings after.
+        self.order_fields(["used", "with_what", "with_whom"])
 
 
 # --- Lab staff's forms (the admin) --------------------------------------------------------------

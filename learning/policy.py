@@ -7,6 +7,11 @@ community's spaces and meetings call these functions and never re-derive them.
   programme's members include those of its offerings). Applying or waiting on a list is
   not belonging: an application may be declined.
 - An **alumnus** of a programme completed it or one of its offerings.
+- **Outcomes**: a person's self-ratings, feedback and follow-up answers are shown to
+  them alone, lab staff included. Lab staff, digests and the reach page see figures over
+  a group of people only when at least ENOUGH_PEOPLE (5) answered; below that the figure
+  reads "fewer than 5", and free-text answers are shown without names, for groups of
+  ENOUGH_PEOPLE or more.
 - **Visible offerings and programmes**: published ones; lab staff also see drafts and
   archived ones. A place in a draft stays the person's (their data export lists it) but
   shows nowhere else until the lab publishes it again.
@@ -51,16 +56,20 @@ def member_group_ids(user):
     return cohorts, programmes, via_offerings
 
 
+def completed_enrolments():
+    """Enrolments that make their person an alumnus of what they are for."""
+    return Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
+
+
 def alumni_ids(programme):
     """A subquery of the ids of people who completed `programme` (a programme or its id),
     as a whole or one of its offerings."""
-    done = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
-    return done.filter(in_group(programme=programme)).values("user")
+    return completed_enrolments().filter(in_group(programme=programme)).values("user")
 
 
 def alumnus_programme_ids(user):
     """Subqueries of the programmes `user` completed, as a whole or through an offering."""
-    done = Enrolment.objects.filter(user=user, status=EnrolmentStatus.COMPLETED)
+    done = completed_enrolments().filter(user=user)
     return (
         done.filter(programme__isnull=False).values("programme"),
         done.filter(offering__programme__isnull=False).values("offering__programme"),
@@ -82,3 +91,19 @@ def enrolments_shown_to(user, enrolments):
         return enrolments
     published = Publication.PUBLISHED
     return enrolments.filter(Q(offering__status=published) | Q(programme__status=published))
+
+
+# --- Outcomes ------------------------------------------------------------------------------
+
+ENOUGH_PEOPLE = 5
+
+
+def enough_people(count):
+    """Whether a figure over `count` people may be shown (to lab staff, in a digest, on
+    the reach page): below ENOUGH_PEOPLE, someone could be singled out."""
+    return count >= ENOUGH_PEOPLE
+
+
+def owns_outcomes(user, enrolment):
+    """Whether `user` may see and answer the outcomes of `enrolment`: its person only."""
+    return user.is_authenticated and enrolment.user_id == user.pk

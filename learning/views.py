@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,9 +12,10 @@ from community.accounts.decorators import lab_staff_required
 from community.accounts.forms import add_errors
 from community.accounts.paging import paginate
 from community.accounts.tags import attach_tags
-from learning import calendar, registry, selectors, services
-from learning.forms import CatalogueForm, EnrolmentForm
-from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Offering
+from learning import calendar, exports, policy, registry, selectors, services
+from learning.forms import CatalogueForm, EnrolmentForm, FeedbackForm, FollowUpForm, RatingsForm
+from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Moment, Offering, UsedAtWork
+from learning.selectors import outcomes as outcome_selectors
 
 PAGE_SIZE = 20
 
@@ -124,6 +126,9 @@ def _enrol(request, target):
             _("Your application for “%(t)s” has been sent. The lab will let you know.")
             % {"t": target},
         )
+    if target.capabilities.exists():
+        # Where the person stands today, to see their growth later (optional).
+        return redirect("learning:outcome-rate", pk=enrolment.pk)
     return redirect(target)
 
 
@@ -174,9 +179,12 @@ def programme_withdraw(request, slug):
 
 @login_required
 def my_learning(request):
-    return render(
-        request, "learning/my_learning.html", {"journey": selectors.my_learning(user=request.user)}
-    )
+    context = {
+        "journey": selectors.my_learning(user=request.user),
+        "to_answer": outcome_selectors.to_answer(user=request.user),
+        "growth": outcome_selectors.growth_for(user=request.user),
+    }
+    return render(request, "learning/my_learning.html", context)
 
 
 @login_required
@@ -219,4 +227,119 @@ def invitation(request, token):
 
 @lab_staff_required
 def staff_overview(request):
-    return render(request, "learning/staff_overview.html", {"overview": selectors.staff_overview()})
+    context = {
+        "overview": selectors.staff_overview(),
+        "outcomes": outcome_selectors.target_rows(),
+        "enough": policy.ENOUGH_PEOPLE,
+    }
+    return render(request, "learning/staff_overview.html", context)
+
+
+# --- Outcomes: a person's own ratings and answers, and lab staff's figures ----------------------
+
+
+def _own_enrolment_or_404(request, pk):
+    """The place `pk` when it is the signed-in person's (learning.policy.owns_outcomes);
+    a 404 for anyone else, lab staff included: these answers are the person's alone."""
+    enrolment = outcome_selectors.enrolment_of(pk=pk, user=request.user)
+    if enrolment is None:
+        raise Http404(_("No such place."))
+    return enrolment
+
+
+@login_required
+def outcome_rate(request, pk):
+    """How the person rates themselves on what their new place develops: optional."""
+    enrolment = _own_enrolment_or_404(request, pk)
+    rows = outcome_selectors.rating_rows(enrolment=enrolment, moment=Moment.START)
+    if not rows:
+        return redirect("learning:mine")
+    form = RatingsForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        services.self_assessment_save(enrolment=enrolment, user=request.user, levels=form.levels())
+        messages.success(request, _("Your ratings are saved. Only you can see them."))
+        return redirect("learning:mine")
+    status = 400 if request.method == "POST" else 200
+    context = {"enrolment": enrolment, "form": form}
+    return render(request, "learning/outcome_rate.html", context, status=status)
+
+
+@login_required
+def outcome_feedback(request, pk):
+    enrolment = _own_enrolment_or_404(request, pk)
+    existing = getattr(enrolment, "feedback", None)
+    if existing is not None and not services.feedback_editable(existing):
+        return render(
+            request, "learning/outcome_feedback.html", {"enrolment": enrolment, "closed": True}
+        )
+    form = FeedbackForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_save(enrolment=enrolment, user=request.user, data=form.cleaned_data)
+        except services.OutcomeRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Thank you: your feedback is saved."))
+            return redirect("learning:mine")
+    elif enrolment.status != Enrolment.Status.COMPLETED:
+        messages.info(request, _("You can say how it went once your place is completed."))
+        return redirect("learning:mine")
+    status = 400 if request.method == "POST" else 200
+    context = {"enrolment": enrolment, "form": form, "editing": existing is not None,
+               "editable_days": settings.FEEDBACK_EDITABLE_DAYS}  # fmt: skip
+    return render(request, "learning/outcome_feedback.html", context, status=status)
+
+
+@login_required
+def outcome_follow_up(request, pk):
+    enrolment = _own_enrolment_or_404(request, pk)
+    if not services.follow_up_due(enrolment):
+        messages.info(
+            request,
+            _("The follow-up opens %(n)s days after a place is completed.")
+            % {"n": settings.OUTCOME_FOLLOW_UP_DAYS},
+        )
+        return redirect("learning:mine")
+    existing = getattr(enrolment, "follow_up", None)
+    rows = outcome_selectors.rating_rows(enrolment=enrolment, moment=Moment.FOLLOW_UP)
+    initial = {"used": existing.used, "with_what": existing.with_what,
+               "with_whom": existing.with_whom} if existing else None  # fmt: skip
+    form = FollowUpForm(request.POST or None, rows=rows, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        follow_up = services.follow_up_save(
+            enrolment=enrolment, user=request.user, used=data["used"],
+            with_what=data["with_what"], with_whom=data["with_whom"], levels=form.levels(),
+        )  # fmt: skip
+        messages.success(request, _("Thank you: your answer is saved. Only you see it."))
+        if follow_up.used == UsedAtWork.TAUGHT:
+            messages.info(
+                request,
+                _("You taught it to colleagues: that is what change agents do. "
+                  "Nominate yourself on the change agents page."),
+            )  # fmt: skip
+            return redirect("community:spread-log")
+        return redirect("learning:mine")
+    status = 400 if request.method == "POST" else 200
+    context = {"enrolment": enrolment, "form": form}
+    return render(request, "learning/outcome_follow_up.html", context, status=status)
+
+
+@lab_staff_required
+def staff_outcomes_csv(request):
+    """Lab staff's figures per programme and offering; withheld cells read "fewer than 5"."""
+    return exports.csv_response(
+        exports.outcome_rows(outcome_selectors.target_rows()),
+        header=exports.OUTCOME_COLUMNS,
+        filename="innolab-outcomes.csv",
+    )
+
+
+@lab_staff_required
+def staff_outcome_comments_csv(request):
+    """Free-text answers without names, for groups of at least 5 people."""
+    return exports.csv_response(
+        outcome_selectors.comment_rows(),
+        header=exports.OUTCOME_COMMENT_COLUMNS,
+        filename="innolab-outcome-comments.csv",
+    )

@@ -116,3 +116,24 @@ def change_agent(*, user=None, agency=None, **fields):
     return services.change_agent_designate(
         user=person, home_agency=agency or organisation(), by=None
     )
+
+
+def capability(*, name=None, area=None, **fields):
+    from learning.models import Capability, CapabilityArea
+
+    n = next(_seq)
+    area = area or CapabilityArea.objects.create(name=f"Area {n}", position=n)
+    return Capability.objects.create(
+        area=area, name=name or f"Capability {n}", description="What it is",
+        level_1="New", level_2="With support", level_3="On my own", level_4="Could teach",
+        **fields,
+    )  # fmt: skip
+
+
+def client_for(person):
+    """A test client signed in as `person`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    return client

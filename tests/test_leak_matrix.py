@@ -24,6 +24,7 @@ from community.accounts.roles import lab_staff_group_sync
 from community.accounts.services import personal_data_export
 from community.models import Meeting, Notification, Rsvp, Space
 from community.services.digests import cohort_digest_send_now
+from learning import policy as learning_policy
 from learning import services as learning_services
 from learning.models import Cohort, Policy, Publication
 from tests import factories
@@ -42,6 +43,7 @@ ALUMNI_NAME = "Marker Alumni Only"  # a profile set to "alumni only"
 DRAFT = "Marker-draft-offering"  # a draft offering someone holds a place in
 MEETING_LINK = "https://meet.example.gov/marker-link"  # for people going only
 HIDDEN_EMAIL = "marker.hidden@example.gov"  # nobody's address shows to another
+FEEDBACK = "Marker-feedback-answer"  # a person's own answer: theirs alone, lab staff too
 
 PEOPLE = [
     "visitor", "member", "applicant", "waitlisted", "declined", "withdrawn", "confirmed",
@@ -60,7 +62,11 @@ AUDIENCE = {
     DRAFT: {"staff"},
     MEETING_LINK: {"completed"},  # the one who answered "going"
     HIDDEN_EMAIL: {"hidden"},
+    FEEDBACK: {"completed"},
 }
+# Lab staff see every private item above except a person's own outcome answers (they see
+# figures over five people or more, and free text only for such groups).
+NOT_FOR_STAFF = {FEEDBACK}
 
 
 def world():
@@ -170,6 +176,14 @@ def world():
     toolkit_services.toolkit_use_record(
         toolkit=toolkit, user=people["hidden"], context="Housing", story="It went well."
     )
+    # The completed person's feedback on the programme: theirs alone.
+    place = learning_policy.completed_enrolments().get(
+        user=people["completed"], programme=programme
+    )
+    learning_services.feedback_save(
+        enrolment=place, user=people["completed"],
+        data={"usefulness": 4, "recommend": 9, "will_use": FEEDBACK, "missing": ""},
+    )  # fmt: skip
     for person in people.values():
         services.calendar_token_reset(user=person)
     return {
@@ -217,6 +231,18 @@ PLACES = {
     + page(c, "/learning/?mode=class", HTTP_HX_REQUEST="true"),
     "reach": lambda c, p, w: page(c, "/community/reach/") + page(c, "/community/"),
     "toolkit page": lambda c, p, w: page(c, w["toolkit"].get_absolute_url()),
+    "lab staff's outcome figures, CSV and admin panels": lambda c, p, w: page(
+        c, "/learning/staff/"
+    )
+    + page(c, "/learning/staff/outcomes.csv")
+    + page(c, "/learning/staff/outcome-comments.csv")
+    + page(c, f"/admin/learning/programme/{w['programme'].pk}/change/")
+    + page(c, f"/admin/learning/cohort/{w['cohort'].pk}/change/"),
+    "a person's outcome pages": lambda c, p, w: "".join(
+        page(c, f"/learning/mine/{e.pk}/{step}/")
+        for e in w["programme"].enrolments.all()
+        for step in ("rate", "feedback", "follow-up")
+    ),
     "data export": lambda c, p, w: json.dumps(personal_data_export(user=p), ensure_ascii=False)
     if p else "",
 }  # fmt: skip
@@ -247,7 +273,7 @@ def leaks(name, place, text):
         for marker, audience in AUDIENCE.items()
         if marker in text
         and name not in audience
-        and not (name == "staff" and audience)
+        and not (name == "staff" and audience and marker not in NOT_FOR_STAFF)
         and marker not in OWN.get((name, place), ())
     ]
 
@@ -283,7 +309,7 @@ def test_nobody_sees_what_is_not_theirs(pairs, django_capture_on_commit_callback
     for expected in [
         ("confirmed", PRIVATE_POST), ("completed", PRIVATE_TOPIC), ("staff", HIDDEN_NAME),
         ("hidden", HIDDEN_NAME), ("completed", ALUMNI_NAME), ("staff", DRAFT),
-        ("completed", MEETING_LINK), ("hidden", HIDDEN_EMAIL),
+        ("completed", MEETING_LINK), ("hidden", HIDDEN_EMAIL), ("completed", FEEDBACK),
     ]:  # fmt: skip
         assert expected in seen, f"{expected[0]} should see {expected[1]!r} somewhere"
     print(f"leak matrix: {PAIRS} (person, place) pairs checked")

@@ -33,12 +33,6 @@ def old_member(**fields):
     return factories.user(date_joined=timezone.now() - timedelta(days=60), **fields)
 
 
-def signed_in(person):
-    client = Client()
-    client.force_login(person)
-    return client
-
-
 @pytest.fixture
 def cohort_world():
     """A programme cohort with its private space, and someone at each step of applying."""
@@ -71,12 +65,12 @@ def cohort_world():
 def test_1_applying_or_waiting_does_not_open_a_private_space(cohort_world):
     w = cohort_world
     for name in ("applicant", "waitlisted"):
-        client = signed_in(w[name])
+        client = factories.client_for(w[name])
         assert client.get(w["space"].get_absolute_url()).status_code == 404
         assert client.get(w["topic"].get_absolute_url()).status_code == 404
         reply = client.post(w["topic"].get_absolute_url(), {"body": "Let me in"})
         assert reply.status_code == 404
-    assert signed_in(w["member"]).get(w["topic"].get_absolute_url()).status_code == 200
+    assert factories.client_for(w["member"]).get(w["topic"].get_absolute_url()).status_code == 200
     everyone = [w[name].pk for name in ("applicant", "waitlisted", "declined", "member")]
     assert set(policy.readers_among(w["space"], [*everyone, w["staff"].pk])) == {
         w["member"],
@@ -98,7 +92,7 @@ def test_2_removed_posts_are_never_quoted_nor_shown_on_the_flag_page():
     services.post_hide(post=hidden, by=staff, reason="Rude")
     deleted = services.post_reply(topic=topic, author=author, body="Deleted words")
     services.post_delete(post=deleted, by=author)
-    client = signed_in(reader)
+    client = factories.client_for(reader)
     for post in (hidden, deleted):
         page = client.get(f"{topic.get_absolute_url()}?quote={post.pk}").content.decode()
         assert post.body not in page
@@ -119,10 +113,12 @@ def test_3_a_toolkit_page_names_only_people_the_reader_may_see(client):
         )
     visitor_page = client.get(toolkit.get_absolute_url()).content.decode()
     assert "Hidden Teller" not in visitor_page and "Open Teller" not in visitor_page
-    member_page = signed_in(old_member()).get(toolkit.get_absolute_url()).content.decode()
+    member_page = (
+        factories.client_for(old_member()).get(toolkit.get_absolute_url()).content.decode()
+    )
     assert "Hidden Teller" not in member_page and "Open Teller" in member_page
     assert "A member" in member_page
-    staff_page = signed_in(factories.lab_staff()).get(toolkit.get_absolute_url())
+    staff_page = factories.client_for(factories.lab_staff()).get(toolkit.get_absolute_url())
     assert "Hidden Teller" in staff_page.content.decode()
 
 
@@ -161,7 +157,7 @@ def test_5_no_page_is_kept_and_no_kept_fragment_holds_a_csrf_token():
     )  # fmt: skip
     tokens = []
     for person in (old_member(), old_member()):
-        client = signed_in(person)
+        client = factories.client_for(person)
         page = client.get(topic.get_absolute_url()).content.decode()
         assert "evil.example/?t=CSRF_TOKEN_PLACEHOLDER" in page
         tokens.append(client.cookies["csrftoken"].value)
@@ -203,7 +199,7 @@ def test_6_a_draft_offering_is_not_in_a_participants_calendar_or_learning_page()
     learning_services.enrolment_place(user=person, target=draft, by=staff)
     draft.status = Publication.DRAFT
     learning_services.offering_update(offering=draft)
-    client = signed_in(person)
+    client = factories.client_for(person)
     assert "Unannounced course" not in client.get("/learning/mine/calendar.ics").content.decode()
     assert "Unannounced course" not in client.get("/learning/mine/").content.decode()
 
@@ -217,11 +213,11 @@ def test_8_non_numeric_ids_are_not_server_errors():
     topic = services.topic_create(
         space=space, author=author, title="Talk", kind="discussion", body="Hello"
     )
-    client = signed_in(author)
+    client = factories.client_for(author)
     assert client.get(f"{topic.get_absolute_url()}?quote=abc").status_code == 200
     reply = client.post(topic.get_absolute_url(), {"body": "Hi", "quoted": "abc"})
     assert reply.status_code == 302
-    moderated = signed_in(staff).post(
+    moderated = factories.client_for(staff).post(
         reverse("community:topic-moderate", args=[topic.pk]),
         {"action": "move", "space": "abc", "reason": "Tidy"},
     )
@@ -247,7 +243,11 @@ def test_9_the_directorys_cohort_filter_lists_only_members(cohort_world):
         user=withdrawn, target=w["programme"], motivation="Maybe", cohort=w["cohort"]
     )
     learning_services.enrolment_withdraw(enrolment=enrolment, by=withdrawn)
-    page = signed_in(staff).get(f"/community/people/?cohort={w['cohort'].pk}").content.decode()
+    page = (
+        factories.client_for(staff)
+        .get(f"/community/people/?cohort={w['cohort'].pk}")
+        .content.decode()
+    )
     assert str(w["member"]) in page
     for person in (w["applicant"], w["waitlisted"], w["declined"], withdrawn):
         assert str(person) not in page
@@ -360,7 +360,7 @@ def test_limits_on_advice_replies_and_flags(settings):
         space=space, author=asker, title="Talk", kind="discussion", body="Hello"
     )
     posts = [services.post_reply(topic=topic, author=asker, body=f"Post {n}") for n in range(3)]
-    client = signed_in(advisor)
+    client = factories.client_for(advisor)
     for post in posts[:2]:
         client.post(reverse("community:post-flag", args=[post.pk]), {"reason": "Spam"})
     refused = client.post(
@@ -409,13 +409,13 @@ def test_notifications_of_a_space_no_longer_readable_drop_out(cohort_world):
     enrolment = Enrolment.objects.get(user=member, cohort=w["cohort"])
     learning_services.enrolment_withdraw(enrolment=enrolment, by=member)
     assert policy.notifications_for(member).count() == 0
-    page = signed_in(member).get("/community/notifications/").content.decode()
+    page = factories.client_for(member).get("/community/notifications/").content.decode()
     assert "Our private talk" not in page
 
 
 def test_removing_someone_from_lab_staff_from_the_groups_side_ends_their_staff_pages():
     person = factories.lab_staff()
-    client = signed_in(person)
+    client = factories.client_for(person)
     assert client.get("/learning/staff/").status_code == 200
     lab_staff_group_sync().user_set.remove(person)
     assert client.get("/learning/staff/").status_code in (302, 403)

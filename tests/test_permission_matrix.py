@@ -172,6 +172,29 @@ EXPECTED = {
         lambda data: "/learning/staff/",
         {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 200},
     ),
+    # A person's own ratings and answers: the alumnus's completed place; nobody else,
+    # lab staff included, may open them (404, as for a place that does not exist).
+    "learning/mine/<int:pk>/rate/": (
+        lambda data: f"/learning/mine/{data['place'].pk}/rate/",
+        {"anonymous": LOGIN, "member": 404, "alumnus": 200, "staff": 404},
+    ),
+    "learning/mine/<int:pk>/feedback/": (
+        lambda data: f"/learning/mine/{data['place'].pk}/feedback/",
+        {"anonymous": LOGIN, "member": 404, "alumnus": 200, "staff": 404},
+    ),
+    # Completed today: the follow-up is not open yet, so its owner goes back to My learning.
+    "learning/mine/<int:pk>/follow-up/": (
+        lambda data: f"/learning/mine/{data['place'].pk}/follow-up/",
+        {"anonymous": LOGIN, "member": 404, "alumnus": 302, "staff": 404},
+    ),
+    "learning/staff/outcomes.csv": (
+        lambda data: "/learning/staff/outcomes.csv",
+        {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 200},
+    ),
+    "learning/staff/outcome-comments.csv": (
+        lambda data: "/learning/staff/outcome-comments.csv",
+        {"anonymous": LOGIN, "member": 403, "alumnus": 403, "staff": 200},
+    ),
     # An unknown or used token; valid ones are tested in tests/learning/test_cohorts.py.
     "learning/invitations/<str:token>/": (
         lambda data: "/learning/invitations/not-a-real-token/",
@@ -272,6 +295,9 @@ def people(django_db_setup, django_db_blocker, tmp_path_factory):
             "toolkit": factories.toolkit(title="Matrix toolkit"),
         }
         data["toolkit_file"] = factories.toolkit_file(data["toolkit"])
+        data["place"] = data["alumnus"].enrolments.get()
+        data["capability"] = factories.capability(name="Matrix capability")
+        data["place"].offering.capabilities.add(data["capability"])
         start = timezone.now() + timedelta(days=20)
         data["meeting"] = Meeting.objects.create(
             title="Matrix meeting",
@@ -319,6 +345,9 @@ def people(django_db_setup, django_db_blocker, tmp_path_factory):
             offering.delete()
         for lab in labs:
             lab.delete()
+        area = data["capability"].area
+        data["capability"].delete()
+        area.delete()
     media.disable()
 
 

@@ -46,7 +46,7 @@ class ToolkitAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     inlines = [MethodCardInline]
     fields = [
         "title", "slug", "status", "summary", "approach", "tested_with", "audience", "licence",
-        "tags", "host_lab", "related_offerings", "file_versions",
+        "tags", "capabilities", "host_lab", "related_offerings", "file_versions",
     ]  # fmt: skip
     readonly_fields = ["file_versions"]
 

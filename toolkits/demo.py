@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from community.accounts.models import Organisation, User
-from learning.models import Offering, Publication
+from learning.models import Capability, Offering, Publication
 from toolkits import services
 from toolkits.models import MethodCard, Toolkit
 
@@ -147,6 +147,16 @@ TOOLKITS = [
 ]  # fmt: skip
 
 
+# The capabilities each toolkit develops (learning.demo_framework's names).
+DEVELOPS = {
+    "open-policy-making-toolkit": ["Working in the open", "Framing the real problem"],
+    "behavioural-insights-platform": ["Testing and measuring what works"],
+    "la-transfo-field-guide": ["Spreading the practice", "Learning from failure"],
+    "co-design-workshop-kit": ["Co-designing with citizens and colleagues"],
+    "plain-language-letters": ["Listening to the people a service is for"],
+}
+
+
 @transaction.atomic
 def seed(*, log=print):
     labs = {o.name: o for o in Organisation.objects.all()}
@@ -168,6 +178,7 @@ def seed(*, log=print):
         )
         toolkit.tags.set(data["tags"])
         toolkit.related_offerings.set(Offering.objects.filter(slug__in=data["offerings"]))
+        toolkit.capabilities.set(Capability.objects.filter(name__in=DEVELOPS[data["slug"]]))
         if not toolkit.cards.exists():
             for position, (title, purpose, steps) in enumerate(data["cards"], start=1):
                 MethodCard.objects.create(

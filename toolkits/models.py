@@ -50,6 +50,12 @@ class Toolkit(models.Model):
         choices=Publication.choices,
         default=Publication.DRAFT,
     )
+    capabilities = models.ManyToManyField(
+        "learning.Capability",
+        verbose_name=_("capabilities it develops"),
+        blank=True,
+        related_name="toolkits",
+    )
     related_offerings = models.ManyToManyField(
         "learning.Offering",
         verbose_name=_("related offerings"),

@@ -44,6 +44,7 @@ def toolkit_get(*, slug, user):
         .with_user_count()
         .prefetch_related(
             "tags",
+            "capabilities",
             Prefetch("cards", queryset=MethodCard.objects.order_by("position", "pk")),
             Prefetch(
                 "files",

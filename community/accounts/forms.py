@@ -133,6 +133,7 @@ class EmailPreferencesForm(forms.ModelForm):
             "email_enrolment_updates",
             "forum_emails",
             "email_advice",
+            "email_outcomes",
         ]
 
 

@@ -192,6 +192,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("confirmations of what I did (enrolled, applied, withdrew)"), default=True
     )
     email_advice = models.BooleanField(_("advice requests and replies"), default=True)
+    email_outcomes = models.BooleanField(
+        _("questions on how my learning went (feedback, and a follow-up three months on)"),
+        default=True,
+    )
     calendar_token = models.CharField(
         _("calendar feed token"), max_length=64, null=True, blank=True, unique=True,
         editable=False,

@@ -45,6 +45,9 @@ LAB_STAFF_PERMISSIONS = {
         "cohortinvitation": ("view",),
         "cohortmessage": ("view",),
         "cohortdigest": ("view",),
+        # The framework only: nobody's ratings, feedback or follow-up have an admin page.
+        "capabilityarea": ("view", "add", "change", "delete"),
+        "capability": ("view", "add", "change", "delete"),
     },
     "toolkits": {
         "toolkit": ("view", "add", "change"),

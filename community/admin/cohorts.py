@@ -23,6 +23,7 @@ from learning import policy as learning_policy
 from learning import services as learning_services
 from learning.admin.catalogue import ModeFilter
 from learning.admin.enrolments import audit_table
+from learning.admin.outcomes import OutcomesPanelMixin
 from learning.forms import InviteForm, MessageForm
 from learning.models import Cohort, CohortDigest, Enrolment, EnrolmentStatusChange
 
@@ -30,7 +31,7 @@ Status = Enrolment.Status
 
 
 @admin.register(Cohort)
-class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class CohortAdmin(OutcomesPanelMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "name", "target_title", "starts_on", "ends_on", "applied", "waitlisted", "confirmed",
         "completed", "left", "leads", "next_digest",
@@ -50,8 +51,9 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "offering", "programme", "starts_on", "ends_on", "lead_staff"]}),
         (_("Digests"), {"fields": ["digests_on", "digest_months", "digest_status"]}),
         (None, {"fields": ["participants", "history"]}),
+        (_("Learning outcomes"), {"fields": ["outcomes"]}),
     ]
-    readonly_fields = ["participants", "history", "digest_status"]
+    readonly_fields = ["participants", "history", "digest_status", "outcomes"]
     actions = ["mark_completed"]
 
     def get_queryset(self, request):
@@ -133,6 +135,9 @@ class CohortAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
             reverse("admin:learning_cohort_digest", args=[obj.pk]),
             _("Preview or send now"),
         )
+
+    def outcome_enrolments(self, obj):
+        return obj.enrolments.all()
 
     @admin.display(description=_("participants"))
     def participants(self, obj):

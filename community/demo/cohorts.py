@@ -51,6 +51,7 @@ PLACES = [
     ("bruno-bastide", "open-policy-making-toolkit-walkthrough", Status.COMPLETED, None, None),
     ("farid-haddad", "open-policy-making-toolkit-walkthrough", Status.COMPLETED, None, None),
     ("chloe-martin", "open-policy-making-toolkit-walkthrough", Status.COMPLETED, None, None),
+    ("eva-lindqvist", "open-policy-making-toolkit-walkthrough", Status.COMPLETED, None, None),
     ("chloe-martin", "design-thinking-for-policy-teams", Status.WITHDRAWN, None, None),
     ("dev-patel", "design-thinking-for-policy-teams", Status.CONFIRMED,
      "Design thinking, Paris", None),
@@ -63,6 +64,14 @@ PLACES = [
     ("bruno-bastide", "la-transfo", Status.COMPLETED, None, None),
     ("dev-patel", "la-transfo", Status.COMPLETED, None, None),
 ]  # fmt: skip
+
+# Completed this many days ago (default: today): the walkthrough's follow-up is due, and
+# the La Transfo alumni outside a cohort finished an earlier edition.
+COMPLETED_DAYS_AGO = {
+    "open-policy-making-toolkit-walkthrough": 99,
+    ("bruno-bastide", "la-transfo"): 200,
+    ("dev-patel", "la-transfo"): 200,
+}
 
 MOTIVATION = "I want to bring this approach back to my team."
 LINE_MANAGER = {"line_manager_name": "Pat Manager", "line_manager_email": "pat@example.gov"}
@@ -95,12 +104,19 @@ def _cohorts(staff, log):
     return cohorts
 
 
+def _completed_at(person, target):
+    days = COMPLETED_DAYS_AGO.get((person.handle, target.slug), COMPLETED_DAYS_AGO.get(target.slug))
+    return timezone.now() - timedelta(days=days) if days else timezone.now()
+
+
 def _place(person, target, status, cohort, encouraged_by, staff):
     """One demo place in `status`, reached the way the site and lab staff reach it."""
+    completed_at = _completed_at(person, target)
     if cohort is not None or status == Status.COMPLETED:
         # Lab staff place cohort members and past participants directly.
+        placed_at = completed_at - timedelta(days=30) if status == Status.COMPLETED else None
         enrolment, _outcome = services.enrolment_place(
-            user=person, target=target, by=staff, cohort=cohort
+            user=person, target=target, by=staff, cohort=cohort, now=placed_at
         )
     else:
         application = target.enrolment_policy == Policy.APPLICATION
@@ -112,7 +128,7 @@ def _place(person, target, status, cohort, encouraged_by, staff):
             **(LINE_MANAGER if getattr(target, "needs_line_manager", False) else {}),
         )
     if status == Status.COMPLETED:
-        services.enrolment_complete(enrolment=enrolment, by=staff)
+        services.enrolment_complete(enrolment=enrolment, by=staff, now=completed_at)
     elif status == Status.DECLINED:
         services.enrolment_decline(enrolment=enrolment, by=staff, reason="The cohort is full.")
     elif status == Status.WITHDRAWN:

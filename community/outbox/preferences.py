@@ -38,6 +38,11 @@ PREFERENCES = {
         "email_advice",
         {"community/advice_request", "community/advice_reply", "community/advice_declined"},
     ),
+    "outcomes": (
+        _("Questions on how your learning went: feedback, and a follow-up three months on"),
+        "email_outcomes",
+        {"learning/outcome_feedback", "learning/outcome_reminder", "learning/outcome_follow_up"},
+    ),
 }
 KIND_TO_PREFERENCE = {kind: name for name, (_l, _f, kinds) in PREFERENCES.items() for kind in kinds}
 

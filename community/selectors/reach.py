@@ -9,6 +9,7 @@ from community.accounts.roles import is_lab_staff
 from community.models import ChangeAgent, SpreadActivity
 from learning import policy as learning_policy
 from learning.models import Programme
+from learning.selectors import outcomes as outcome_selectors
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Reach:
     by_programme: list
     cascade_total: int
     by_agent: list  # lab staff only
+    used_at_work: list  # follow-up answers by half-year, shares withheld below 5 people
 
 
 def _sum_of(queryset, field):
@@ -118,4 +120,7 @@ def reach(*, viewer=None):
             .values("user__display_name", "home_agency__name", "reached", "encouraged")
             .order_by("-reached")
         )
-    return Reach(totals, by_half_year, by_organisation, by_programme, cascade_total, by_agent)
+    used_at_work = outcome_selectors.used_at_work_by_half_year()
+    return Reach(
+        totals, by_half_year, by_organisation, by_programme, cascade_total, by_agent, used_at_work
+    )

@@ -20,6 +20,7 @@ from community.forms import (
     NominationForm,
     ReplyForm,
 )
+from learning.policy import ENOUGH_PEOPLE
 
 PAGE_SIZE = 24
 
@@ -203,4 +204,5 @@ def _save_activity(agent, request, form, activity=None):
 
 
 def reach(request):
-    return render(request, "community/reach.html", {"reach": selectors.reach(viewer=request.user)})
+    context = {"reach": selectors.reach(viewer=request.user), "enough": ENOUGH_PEOPLE}
+    return render(request, "community/reach.html", context)

@@ -6,7 +6,8 @@ from django.utils.translation import ngettext
 
 from community.accounts.admin import AccessibleAutocompleteMixin
 from learning import services
-from learning.models import Mode, Offering, Programme, Session
+from learning.admin.outcomes import OutcomesPanelMixin, programme_enrolments
+from learning.models import Enrolment, Mode, Offering, Programme, Session
 
 
 class SessionInline(admin.TabularInline):
@@ -32,7 +33,7 @@ class ProgrammeStepInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class ProgrammeAdmin(OutcomesPanelMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "host_lab", "status", "starts_on", "ends_on", "enrolment_policy"]
     list_filter = ["status", "enrolment_policy", "host_lab"]
     list_select_related = ["host_lab"]
@@ -41,10 +42,14 @@ class ProgrammeAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     autocomplete_fields = ["host_lab"]
     date_hierarchy = "starts_on"
     inlines = [ProgrammeStepInline]
+    readonly_fields = ["outcomes"]
+
+    def outcome_enrolments(self, obj):
+        return programme_enrolments(obj)
 
 
 @admin.register(Offering)
-class OfferingAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class OfferingAdmin(OutcomesPanelMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "title", "mode", "host_lab", "status", "starts_on", "capacity", "enrolment_policy",
     ]  # fmt: skip
@@ -53,10 +58,25 @@ class OfferingAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["host_lab", "sponsor", "programme"]
+    readonly_fields = ["outcomes"]
     date_hierarchy = "starts_on"
     inlines = [SessionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "mode", "status", "summary", "description", "tags"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "mode",
+                    "status",
+                    "summary",
+                    "description",
+                    "tags",
+                    "capabilities",
+                ]
+            },
+        ),
         (_("Where it sits"), {"fields": ["host_lab", "programme", "programme_position"]}),
         (
             _("Practicalities"),
@@ -82,7 +102,11 @@ class OfferingAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
             },
         ),
         (_("Secondment"), {"fields": ["duration_months", "requirements"], "classes": ["collapse"]}),
+        (_("Learning outcomes"), {"fields": ["outcomes"]}),
     ]
+
+    def outcome_enrolments(self, obj):
+        return Enrolment.objects.filter(offering=obj)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -4,6 +4,7 @@ choices.py     modes, formats, policies, publication and enrolment statuses
 catalogue.py   Programme, Offering (three modes of learning), Session
 cohorts.py     Cohort, CohortInvitation, CohortMessage, CohortDigest, DigestRecord
 enrolments.py  Enrolment, EnrolmentStatusChange, Attendance
+outcomes.py    CapabilityArea, Capability, SelfRating, Feedback, FollowUp, OutcomeRequest
 
 Toolkits, the fourth mode, are in the `toolkits` app.
 """
@@ -27,12 +28,28 @@ from learning.models.cohorts import (
     DigestRecord,
 )
 from learning.models.enrolments import Attendance, Enrolment, EnrolmentStatusChange
+from learning.models.outcomes import (
+    USED,
+    Capability,
+    CapabilityArea,
+    Feedback,
+    FollowUp,
+    Level,
+    Moment,
+    OutcomeRequest,
+    SelfRating,
+    UsedAtWork,
+    Usefulness,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
     "MODE_EXPLANATIONS",
     "SEATED_STATUSES",
+    "USED",
     "Attendance",
+    "Capability",
+    "CapabilityArea",
     "Cohort",
     "CohortDigest",
     "CohortInvitation",
@@ -42,11 +59,19 @@ __all__ = [
     "EnrolmentStatus",
     "EnrolmentStatusChange",
     "EnrolmentTarget",
+    "Feedback",
+    "FollowUp",
     "Format",
+    "Level",
     "Mode",
+    "Moment",
     "Offering",
+    "OutcomeRequest",
     "Policy",
     "Programme",
     "Publication",
+    "SelfRating",
     "Session",
+    "UsedAtWork",
+    "Usefulness",
 ]

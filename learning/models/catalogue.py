@@ -54,6 +54,12 @@ class EnrolmentTarget(models.Model):
     seats_taken = models.PositiveIntegerField(
         _("places taken"), default=0, db_default=0, editable=False
     )
+    capabilities = models.ManyToManyField(
+        "learning.Capability",
+        verbose_name=_("capabilities it develops"),
+        blank=True,
+        related_name="%(class)ss",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

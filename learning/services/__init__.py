@@ -3,6 +3,7 @@
 catalogue.py   offerings: a change of seats reaches the waitlist
 enrolments.py  enrol, withdraw, confirm, decline, waitlist, complete, attendance
 cohorts.py     placing people in cohorts, invitations and CSV import, cohort messages
+outcomes.py    self-ratings, feedback, the follow-up, and asking for them once
 
 Cohorts are created and changed by community.services.cohorts (each has a forum space
 and a digest schedule, which live in the community).
@@ -32,11 +33,22 @@ from learning.services.enrolments import (
     enrolment_withdraw,
     waitlist_promote,
 )
+from learning.services.outcomes import (
+    OutcomeRefused,
+    feedback_editable,
+    feedback_save,
+    follow_up_due,
+    follow_up_save,
+    outcome_request_send,
+    outcomes_tick,
+    self_assessment_save,
+)
 
 __all__ = [
     "EnrolmentRefused",
     "ImportResult",
     "ImportRow",
+    "OutcomeRefused",
     "attendance_record",
     "cohort_complete",
     "cohort_import",
@@ -49,10 +61,17 @@ __all__ = [
     "enrolment_place",
     "enrolment_waitlist",
     "enrolment_withdraw",
+    "feedback_editable",
+    "feedback_save",
+    "follow_up_due",
+    "follow_up_save",
     "invitation_accept",
     "offering_create",
     "offering_update",
+    "outcome_request_send",
+    "outcomes_tick",
     "parse_invite_csv",
     "parse_invite_text",
+    "self_assessment_save",
     "waitlist_promote",
 ]

@@ -24,11 +24,13 @@ from learning.models import (
     Enrolment,
     EnrolmentStatusChange,
     Offering,
+    OutcomeRequest,
     Policy,
     Programme,
     Publication,
 )
 from learning.selectors import has_free_seat, seats_taken, target_filter, waitlist_position
+from learning.services.outcomes import outcome_request_send
 
 Status = Enrolment.Status
 
@@ -314,6 +316,8 @@ def enrolment_complete(*, enrolment, by, now=None):
             % {"s": enrolment.get_status_display().lower()}
         )
     _set_status(enrolment, to=Status.COMPLETED, by=by, now=now, decided=True)
+    # Asked for feedback at once (on the site, and by e-mail after commit).
+    outcome_request_send(enrolment=enrolment, kind=OutcomeRequest.Kind.FEEDBACK, now=now)
     user = enrolment.user
     if user.alumnus_since is None:
         user.alumnus_since = now

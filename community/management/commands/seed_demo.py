@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 # Each part seeds its own data through the services; they run in this order (people, the
-# catalogue, cohorts and places, toolkits, then what alumni do) and are all idempotent.
+# catalogue, cohorts and places, toolkits, then what alumni do and say) and are all idempotent.
 SEEDERS = [
     "community.demo.people.seed",
     "learning.demo.seed",
@@ -12,6 +12,7 @@ SEEDERS = [
     "community.demo.network.seed",
     "community.demo.meetings.seed",
     "community.demo.forums.seed",
+    "community.demo.outcomes.seed",
 ]
 
 

@@ -139,12 +139,13 @@ def active_target_ids(user):
 def offering_get(*, slug, user):
     """The offering page's data, or None; lab staff may preview drafts."""
     qs = _target_queryset(Offering, user).select_related("programme", "sponsor")
-    return qs.prefetch_related("tags", "sessions").filter(slug=slug).first()
+    return qs.prefetch_related("tags", "sessions", "capabilities").filter(slug=slug).first()
 
 
 def programme_get(*, slug, user):
     qs = _target_queryset(Programme, user).prefetch_related(
         "tags",
+        "capabilities",
         Prefetch(
             "offerings",
             queryset=Offering.objects.published().order_by("programme_position", "starts_on"),
