@@ -234,20 +234,27 @@ STORAGES = {
 
 # Uploaded toolkit files: largest accepted size in MB.
 TOOLKIT_MAX_UPLOAD_MB = env.int("TOOLKIT_MAX_UPLOAD_MB", default=50)
-# Files go through Django's storage API. For an S3-compatible store, install
-# django-storages[s3] and set STORAGE_S3_BUCKET (see README, "File storage").
-if env.str("STORAGE_S3_BUCKET", default=""):
+# Files go through Django's storage API: the folder MEDIA_ROOT, or, with STORAGE_S3_BUCKET
+# set, a private S3-compatible bucket (README, "File storage"; docs/operations.md).
+STORAGE_S3_BUCKET = env.str("STORAGE_S3_BUCKET", default="")
+# Downloads stream through the site (counted, same headers); a number of seconds instead
+# redirects each download, once counted, to a presigned address valid that long.
+STORAGE_S3_PRESIGNED_SECONDS = env.int("STORAGE_S3_PRESIGNED_SECONDS", default=0)
+if STORAGE_S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env.str("STORAGE_S3_BUCKET"),
+            "bucket_name": STORAGE_S3_BUCKET,
             "endpoint_url": env.str("STORAGE_S3_ENDPOINT_URL", default=None),
             "region_name": env.str("STORAGE_S3_REGION", default=None),
             "access_key": env.str("STORAGE_S3_ACCESS_KEY", default=None),
             "secret_key": env.str("STORAGE_S3_SECRET_KEY", default=None),
+            "addressing_style": env.str("STORAGE_S3_ADDRESSING_STYLE", default=None),
+            "signature_version": "s3v4",
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            "max_memory_size": 5 * 1024 * 1024,
         },
     }
 # Uploads above this size are streamed to a temporary file rather than kept in memory.

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from innolab import health
+from innolab import health, storage
 
 
 def home(request):
@@ -21,8 +21,11 @@ def privacy(request):
 @require_GET
 @never_cache
 def healthz(request):
-    """200 when the database and the broker answer; 503 naming what does not."""
+    """200 when the database, the broker and (when files are on a bucket) the storage
+    answer; 503 naming what does not."""
     checks = {"database": health.database_check(), "broker": health.broker_check()}
+    if (bucket := storage.storage_check()) is not None:  # only when files are on a bucket
+        checks["storage"] = bucket
     body = {name: "ok" if ok else f"unreachable ({why})" for name, (ok, why) in checks.items()}
     healthy = all(ok for ok, _ in checks.values())
     body["status"] = "ok" if healthy else "unavailable"

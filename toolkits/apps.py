@@ -8,13 +8,20 @@ class ToolkitsConfig(AppConfig):
 
     def ready(self):
         # Imports in ready(): models can only be imported once the app registry is loaded.
+        from django.db.models.signals import post_delete
+
         from community.accounts import data_rights
         from learning import registry
-        from toolkits import data
+        from toolkits import data, services
         from toolkits.catalogue import toolkit_source
+        from toolkits.models import ToolkitFile
 
         # Toolkits join the learning catalogue and the learning cycle as the fourth mode;
         # learning knows them only through this registration.
         registry.register(toolkit_source)
         data_rights.register_exporter("toolkits", data.export)
         data_rights.register_eraser(data.erase)
+        # Clean-up, not control flow: a deleted version's stored object is removed.
+        post_delete.connect(
+            services.stored_file_remove, sender=ToolkitFile, dispatch_uid="toolkit-file-remove"
+        )

@@ -49,6 +49,15 @@ def toolkit_file_add(*, toolkit, uploaded, version_label, change_note="", by, no
     return record
 
 
+def stored_file_remove(sender, instance, **kwargs):
+    """Once a file version's row is deleted (by itself or with its toolkit) and the
+    transaction commits, its stored object goes too: no orphan in the folder or the
+    bucket. Connected to post_delete in ToolkitsConfig.ready."""
+    name, file_storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: file_storage.delete(name))
+
+
 def download_record(*, file, user=None, now=None):
     """Counts one download of `file` today; a signed-in person counts once a day.
 

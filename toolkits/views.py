@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.accounts.paging import paginate
 from community.accounts.tags import attach_tags
+from innolab import storage
 from toolkits import selectors, services
 from toolkits.forms import ToolkitFilterForm, UseForm
 from toolkits.models import ToolkitFile
@@ -63,13 +64,25 @@ def toolkit_detail(request, slug):
 
 
 def _serve(request, file):
+    """Counts the download, then streams the file (never read whole into memory), or,
+    when the operator opted in (STORAGE_S3_PRESIGNED_SECONDS), redirects to a short-lived
+    presigned address of the bucket's object with the same name and type."""
     services.download_record(file=file, user=request.user)
+    url = storage.presigned_url(
+        file.file, filename=file.original_name, content_type=file.content_type
+    )
+    if url:
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     response = FileResponse(
-        file.file.open("rb"),
+        storage.open_stream(file.file),
         as_attachment=True,
         filename=file.original_name,
         content_type=file.content_type,
     )
+    response.block_size = 64 * 1024
+    response["Content-Length"] = file.size
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0"
     return response

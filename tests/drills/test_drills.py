@@ -6,6 +6,7 @@ it saw. Sessions are made directly, never through the rate-limited login.
 """
 
 import concurrent.futures
+import logging
 import os
 import re
 import secrets
@@ -681,24 +682,46 @@ def test_worker_killed_during_reminders_everyone_gets_one(tmp_path):
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_scale_out_two_instances_behave_as_one(tmp_path):
-    """Two gunicorn instances share PostgreSQL, Redis and the media folder; one browser
-    alternates between them (a round-robin load balancer)."""
+    """Two gunicorn instances share PostgreSQL, Redis and an S3 bucket (a real S3 server,
+    moto's, on the loopback); one browser alternates between them (a round-robin load
+    balancer). Each instance has its own media folder, which must stay empty."""
     import http.cookiejar
+
+    import boto3
+    from moto.server import ThreadedMotoServer
 
     from toolkits.demo import simple_pdf
 
     redis = Redis()
-    media = tmp_path / "media"
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the S3 server's request log
+    s3 = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    s3.start()
+    host, port = s3.get_host_and_port()
+    bucket = {
+        "STORAGE_S3_BUCKET": "innolab-drill", "STORAGE_S3_ENDPOINT_URL": f"http://{host}:{port}",
+        "STORAGE_S3_REGION": "us-east-1", "STORAGE_S3_ACCESS_KEY": "drill",
+        "STORAGE_S3_SECRET_KEY": "drill-secret", "STORAGE_S3_ADDRESSING_STYLE": "path",
+    }  # fmt: skip
+    s3_client = boto3.client(
+        "s3", endpoint_url=bucket["STORAGE_S3_ENDPOINT_URL"], region_name="us-east-1",
+        aws_access_key_id="drill", aws_secret_access_key="drill-secret",
+    )  # fmt: skip
+    s3_client.create_bucket(Bucket="innolab-drill")
     staff = factories.lab_staff()
     toolkit = factories.toolkit()
     offering = factories.offering(capacity=5, enrolment_policy="open")
     options = {"redis": redis.url}
-    os.environ["MEDIA_ROOT"] = str(media)  # both instances store and serve the same files
-    try:
-        a = Gunicorn(database_url(), workers=2, **options)
-        b = Gunicorn(database_url(), workers=2, **options)
-    finally:
-        os.environ.pop("MEDIA_ROOT")
+    folders = []
+    instances = []
+    for name in ("a", "b"):
+        folders.append(tmp_path / f"media-{name}")
+        os.environ.update(bucket, MEDIA_ROOT=str(folders[-1]))
+        try:
+            instances.append(Gunicorn(database_url(), workers=2, **options))
+        finally:
+            for key in (*bucket, "MEDIA_ROOT"):
+                os.environ.pop(key)
+    a, b = instances
     jar = http.cookiejar.CookieJar()  # cookies are per host, not per port: one browser
     cookies = urllib.request.HTTPCookieProcessor(jar)
     browser = urllib.request.build_opener(cookies)
@@ -758,6 +781,11 @@ def test_scale_out_two_instances_behave_as_one(tmp_path):
         post(a, f"/admin/toolkits/toolkit/{toolkit.pk}/upload/", {"version_label": "1"},
              files={"upload": ("scale-out.pdf", pdf)})  # fmt: skip
         assert get(b, f"/toolkits/{toolkit.slug}/download/") == pdf
+        stored = [o["Key"] for o in s3_client.list_objects_v2(Bucket="innolab-drill")["Contents"]]
+        assert len(stored) == 1 and stored[0].endswith("/scale-out.pdf")
+        assert not any(f.is_file() for folder in folders for f in folder.rglob("*"))
+        # Both instances report the bucket healthy.
+        assert all(b'"storage": "ok"' in get(server, "/healthz/") for server in (a, b))
         # Withdrawal posted to B; A shows its message.
         location = post(b, f"/learning/offerings/{offering.slug}/withdraw/", {})
         assert "You have withdrawn from" in get(a, location).decode()
@@ -765,10 +793,12 @@ def test_scale_out_two_instances_behave_as_one(tmp_path):
         a.stop()
         b.stop()
         redis.stop()
+        s3.stop()
     ports = {port for port, _status in seen}
-    print(f"scale-out: {len(seen)} requests over {len(ports)} instances, answers "
-          f"{sorted({status for _port, status in seen})}: session, enrolment, upload and "
-          "download, messages behaved the same on both")  # fmt: skip
+    answers = sorted({status for _port, status in seen})
+    print(f"scale-out: {len(seen)} requests over {len(ports)} instances, answers {answers}: "
+          "session, enrolment, upload to the bucket (local folders empty) and download, "
+          "messages behaved the same on both")  # fmt: skip
     assert len(ports) == 2 and all(status in (200, 302) for _port, status in seen)
 
 
