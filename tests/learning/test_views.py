@@ -102,7 +102,9 @@ def test_catalogue_shows_programmes_and_explains_modes(client):
 def test_catalogue_filter_form_is_htmx_enhanced_but_works_without(client):
     html = client.get(reverse("learning:catalogue")).content.decode()
     assert (
-        'method="get"' in html and 'hx-get="/learning/"' in html and 'hx-select="#results"' in html
+        'method="get"' in html
+        and 'data-hx-get="/learning/"' in html
+        and 'data-hx-select="#results"' in html
     )
 
 
