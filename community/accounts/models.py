@@ -195,6 +195,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_outcomes = models.BooleanField(
         _("questions on how my learning went (feedback, and a follow-up three months on)"),
         default=True,
+        db_default=True,  # a new column on a live table: older code keeps inserting rows
     )
     calendar_token = models.CharField(
         _("calendar feed token"), max_length=64, null=True, blank=True, unique=True,

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="user",
             name="email_outcomes",
             field=models.BooleanField(
+                db_default=True,
                 default=True,
                 verbose_name="questions on how my learning went (feedback, and a follow-up three months on)",
             ),
