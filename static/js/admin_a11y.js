@@ -31,3 +31,18 @@ window.addEventListener("load", function () {
     input.setAttribute("aria-label", field ? field + " (" + part + ")" : part);
   });
 });
+
+window.addEventListener("load", function () {
+  // Django's tabular inlines leave the header of their first column (the row's object)
+  // empty: give it a name screen readers announce (translated, from base_site.html).
+  var meta = document.querySelector('meta[name="innolab-inline-row"]');
+  var name = meta ? meta.getAttribute("content") : "Item";
+  document.querySelectorAll("table thead th.original").forEach(function (th) {
+    if (!th.textContent.trim()) {
+      var span = document.createElement("span");
+      span.className = "visually-hidden";
+      span.textContent = name;
+      th.appendChild(span);
+    }
+  });
+});
