@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.accounts.middleware.UserLanguageMiddleware",
     "community.accounts.middleware.UserTimezoneMiddleware",
     "community.accounts.middleware.RateLimitedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

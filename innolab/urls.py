@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from community.views import account as account_views
 from innolab import views
 
 # The admin login goes through allauth, so it has the same rate limits and MFA.
@@ -16,7 +17,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also keeps a signed-in person's choice in their profile.
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("", include("community.urls")),
     path("learning/", include("learning.urls")),
     path("toolkits/", include("toolkits.urls")),

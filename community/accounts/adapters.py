@@ -2,6 +2,8 @@
 page a person continues to once signed in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from community.accounts.models import handle_for
@@ -67,6 +69,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user.display_name = form.cleaned_data.get("display_name", "") or user.display_name
+        # The language the person signed up in (their browser's, or the one they chose)
+        # is their profile's from now on: pages and every e-mail.
+        language = translation.get_language()
+        if language in {code for code, _name in settings.LANGUAGES}:
+            user.preferred_language = language
         if not user.handle:
             user.handle = handle_for(user.display_name or user.email.split("@")[0])
         return super().save_user(request, user, form, commit=commit)

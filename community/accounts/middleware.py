@@ -1,7 +1,8 @@
 import zoneinfo
 
+from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from community.accounts.errors import RateLimited
 
@@ -50,3 +51,21 @@ class RateLimitedMiddleware:
             context = {"message": exception.message, "texts": _words_typed(request)}
             return render(request, "429.html", context, status=429)
         return None
+
+
+class UserLanguageMiddleware:
+    """A signed-in person sees the site in their profile's language, whatever the browser
+    says; visitors get LocaleMiddleware's choice (the language cookie, then the browser's
+    Accept-Language, then LANGUAGE_CODE). Runs after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "preferred_language", None) if user else None
+        if user is not None and user.is_authenticated and language in self.supported:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

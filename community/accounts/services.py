@@ -10,6 +10,7 @@ import secrets
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,6 +41,16 @@ def profile_update(*, user, form):
     if form.instance.pk != user.pk:
         raise PermissionError("A profile can only be edited by its owner.")
     return form.save()
+
+
+def language_set(*, user, language):
+    """Keeps `language` (one of settings.LANGUAGES) as `user`'s: the site and every e-mail
+    sent to them use it. Raises ValueError for a language the site does not offer."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(f"Unknown language: {language}")
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return user
 
 
 @transaction.atomic

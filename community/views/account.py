@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from community.accounts import services
@@ -77,3 +78,14 @@ def my_data_delete(request):
     logout(request)
     messages.success(request, _("Your account has been deleted. Thank you for taking part."))
     return redirect("home")
+
+
+def language_set(request):
+    """The language switcher: Django's set_language (the cookie, then back to the page),
+    and, for a signed-in person, their profile's language too, so that e-mails follow."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    if request.method == "POST" and request.user.is_authenticated and language in supported:
+        services.language_set(user=request.user, language=language)
+    return response
