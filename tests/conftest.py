@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from innolab import fragments
 from tests import factories
@@ -13,6 +14,9 @@ def _clear_cache():
     fragments.cache.clear()
     yield
     cache.clear()
+    # A request in French leaves French active in the thread (LocaleMiddleware does not
+    # put it back): the next test starts in the default language.
+    translation.deactivate()
 
 
 @pytest.fixture

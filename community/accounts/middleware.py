@@ -65,7 +65,12 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         language = getattr(user, "preferred_language", None) if user else None
-        if user is not None and user.is_authenticated and language in self.supported:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        if user is None or not user.is_authenticated or language not in self.supported:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = language
+        # For this request only: the thread's language is put back afterwards, so nothing
+        # that runs next in it (a test, a task in an eager worker) inherits the person's.
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

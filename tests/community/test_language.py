@@ -44,3 +44,51 @@ def test_signing_up_in_french_makes_french_the_profiles_language(client):
         HTTP_ACCEPT_LANGUAGE="fr",
     )  # fmt: skip
     assert User.objects.get(email="lea@example.gov").preferred_language == "fr"
+
+
+def test_emails_are_written_in_each_recipients_language(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from learning import services as learning_services
+
+    offering = factories.offering(title="Design sprint")
+    with django_capture_on_commit_callbacks(execute=True):
+        for language in ("fr", "en"):
+            learning_services.enrolment_create(
+                user=factories.user(preferred_language=language), target=offering
+            )
+    subjects = sorted(m.subject for m in mailoutbox)
+    assert subjects == [
+        "Inscription confirmée\u00a0: Design sprint",
+        "You are confirmed: Design sprint",
+    ]
+    french = next(m for m in mailoutbox if m.subject.startswith("Inscription"))
+    assert "Bonjour" in french.body
+
+
+def test_a_cohorts_digest_goes_in_french_and_in_english_alike(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from community.services.digests import cohort_digest_send_now
+    from learning import services as learning_services
+    from learning.models import Cohort
+
+    staff = factories.lab_staff()
+    offering = factories.offering(title="Design sprint")
+    cohort = Cohort.objects.create(name="Spring", offering=offering)
+    places = [
+        learning_services.enrolment_place(
+            user=factories.user(preferred_language=language, display_name=f"Person {language}"),
+            target=offering, by=staff, cohort=cohort,
+        )[0]
+        for language in ("fr", "en")
+    ]  # fmt: skip
+    learning_services.enrolment_complete(enrolment=places[0], by=staff)  # something to say
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_digest_send_now(cohort=cohort, by=staff)
+    subjects = sorted(m.subject for m in mailoutbox)
+    assert subjects == [
+        "Spring : six mois de vie de la communauté",  # subjects are one line, plain spaces
+        "Spring: six months in the community",
+    ]
