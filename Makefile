@@ -23,6 +23,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 var:
 	@mkdir -p var
 
+# The Nu HTML Checker (npm's vnu-jar; runs on Java) validates every page the browser
+# journeys visit. Without npm (or Java) those checks skip and say why.
+VNU_JAR := var/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR): | var
+	@command -v npm >/dev/null 2>&1 \
+	  && npm install --silent --no-audit --no-fund --prefix var/vnu vnu-jar@26.9.27 \
+	  || echo "npm not found: HTML validation will be skipped"
+
 migrate: $(VENV)/.installed-run var
 	$(BIN)/python -m innolab.ensure_database
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
@@ -44,7 +52,7 @@ run: seed
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 ## test: install, lint, check the house's layers (pyproject.toml), run the whole suite
-test: $(VENV)/.installed-dev var
+test: $(VENV)/.installed-dev var $(VNU_JAR)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache

@@ -84,6 +84,19 @@ class _Placeholder:
         attrs["data-placeholder"] = str(_("Type to search…"))
         return attrs
 
+    def use_required_attribute(self, initial):
+        # The box lists only the chosen value, so a `required` select's first option
+        # would be a real one: invalid HTML. The form still refuses an empty choice.
+        return False
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        option = super().create_option(name, value, label, *args, **kwargs)
+        if value in ("", None) and not label:
+            # HTML wants an empty option to have a label; select2 still shows the
+            # placeholder for it.
+            option["attrs"]["label"] = str(_("Type to search…"))
+        return option
+
 
 _LABELLED = {}
 
@@ -101,6 +114,15 @@ class AccessibleAutocompleteMixin:
                 if cls not in _LABELLED:
                     _LABELLED[cls] = type(f"Labelled{cls.__name__}", (_Placeholder, cls), {})
                 widget.__class__ = _LABELLED[cls]
+        return formfield
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        box = getattr(getattr(formfield, "widget", None), "widget", None)
+        if isinstance(box, _Placeholder):
+            # Django's related-field wrapper (added after the hooks above) decides whether
+            # to write `required`: it answers as the box does.
+            formfield.widget.use_required_attribute = box.use_required_attribute
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
