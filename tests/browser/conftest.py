@@ -155,3 +155,27 @@ def page(browser, live_server, html_checker):
     checked = CheckedPage(context.new_page(), live_server.url, html_checker)
     yield checked
     context.close()
+
+
+@pytest.fixture
+def page_fr(browser, live_server, html_checker):
+    """A browser whose language is French (Accept-Language: fr-FR)."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="fr-FR"
+    )
+    checked = CheckedPage(context.new_page(), live_server.url, html_checker)
+    yield checked
+    context.close()
+
+
+def signed_in_as(page, person):
+    """Signs `page`'s browser in as `person` (a session made directly, as on login)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": page.base_url}]
+    )
