@@ -2,17 +2,19 @@
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from community.models import Meeting
 
 
-def meeting_ics(meetings, *, going=False, name="innolab sharing meetings"):
-    """iCalendar text for `meetings`. Joining links only for people who are going."""
+def meeting_ics(meetings, *, going=False, name=None):
+    """iCalendar text for `meetings`, in the active language. Joining links only for
+    people who are going."""
     cal = Calendar()
     cal.add("prodid", "-//innolab//Sharing meetings//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", name or _("innolab sharing meetings"))
     domain = settings.SITE_URL.split("://", 1)[-1]
     stamp = timezone.now()
     for meeting in meetings:
@@ -27,7 +29,8 @@ def meeting_ics(meetings, *, going=False, name="innolab sharing meetings"):
         description = meeting.agenda or ""
         if going and meeting.online_link:
             location = f"{location} / {meeting.online_link}" if location else meeting.online_link
-            description = f"{description}\n\nJoin online: {meeting.online_link}".strip()
+            join = _("Join online: %(link)s") % {"link": meeting.online_link}
+            description = f"{description}\n\n{join}".strip()
         if location:
             event.add("location", location)
         if description:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 
@@ -12,7 +13,7 @@ def learning_calendar(offerings, *, user):
     cal = Calendar()
     cal.add("prodid", "-//innolab//My learning//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"innolab: {user.display_name}")
+    cal.add("x-wr-calname", _("innolab: %(name)s") % {"name": user.display_name})
     stamp = timezone.now()
     domain = settings.SITE_URL.split("://", 1)[-1]
     for offering in offerings:

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -118,10 +118,10 @@ def calendar_feed(request, token):
     if person is None:
         raise Http404(_("Unknown or revoked calendar address."))
     meetings = selectors.calendar_feed_meetings(user=person)
-    response = HttpResponse(
-        meeting_ics(meetings, going=True, name="innolab: my meetings"),
-        content_type="text/calendar; charset=utf-8",
-    )
+    # No one is signed in: the feed speaks its owner's language.
+    with translation.override(person.preferred_language):
+        body = meeting_ics(meetings, going=True, name=_("innolab: my meetings"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
 

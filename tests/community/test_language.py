@@ -92,3 +92,29 @@ def test_a_cohorts_digest_goes_in_french_and_in_english_alike(
         "Spring : six mois de vie de la communauté",  # subjects are one line, plain spaces
         "Spring: six months in the community",
     ]
+
+
+def test_error_pages_speak_the_visitors_language(client, rf):
+    from django.views.defaults import server_error
+
+    page = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 404 and "Page introuvable" in page.content.decode()
+    assert "Page not found" in client.get("/no-such-page/").content.decode()
+    forbidden = factories.client_for(factories.user(preferred_language="fr")).get(
+        "/learning/staff/"
+    )
+    assert forbidden.status_code == 403 and "Accès non autorisé" in forbidden.content.decode()
+    from django.utils import translation
+
+    with translation.override("fr"):
+        crashed = server_error(rf.get("/"))
+    assert crashed.status_code == 500 and "Une erreur est survenue" in crashed.content.decode()
+
+
+def test_the_calendar_feed_speaks_its_owners_language(client):
+    from community import services
+
+    person = factories.user(preferred_language="fr")
+    token = services.calendar_token_reset(user=person)
+    feed = client.get(reverse("community:calendar-feed", args=[token])).content.decode()
+    assert "mes rencontres" in feed
