@@ -38,7 +38,7 @@ def site(request):
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = policy.notifications_for(user).filter(read_at__isnull=True).count()
+        unread = policy.unread_count(user)
     return {
         "SITE_URL": settings.SITE_URL,
         "navigation": _navigation(user) if user is not None else [],

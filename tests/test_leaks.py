@@ -404,11 +404,15 @@ def test_proxy_header_is_trusted_only_behind_a_proxy():
 def test_notifications_of_a_space_no_longer_readable_drop_out(cohort_world):
     w = cohort_world
     member = w["member"]
+    assert policy.unread_count(member) == 0
     Notification.objects.create(user=member, kind="topic", post=w["topic"].posts.get())
     assert policy.notifications_for(member).count() == 1
+    assert policy.unread_count(member) == 1
     enrolment = Enrolment.objects.get(user=member, cohort=w["cohort"])
     learning_services.enrolment_withdraw(enrolment=enrolment, by=member)
     assert policy.notifications_for(member).count() == 0
+    # Unread, but about a space no longer readable: not counted (nor shown in the badge).
+    assert policy.unread_count(member) == 0
     page = factories.client_for(member).get("/community/notifications/").content.decode()
     assert "Our private talk" not in page
 

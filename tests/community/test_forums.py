@@ -512,3 +512,11 @@ def test_the_sweep_leaves_old_posts_alone():
     services.follow_toggle(user=old_user(), topic=t)
     services.post_reply(topic=t, author=old_user(), body="Long ago")
     assert services.forum_notify_sweep(now=timezone.now() + timedelta(days=8)) == 0
+
+
+def test_nothing_unread_costs_one_plain_query(django_assert_num_queries):
+    from community import policy
+
+    person = factories.user()
+    with django_assert_num_queries(1):
+        assert policy.unread_count(person) == 0
