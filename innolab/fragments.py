@@ -39,6 +39,7 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 _ATOMS = (str, int, float, bool, bytes, Decimal, date, datetime, time, type(None))
+_ATOM_TYPES = frozenset(_ATOMS)
 
 
 class FragmentCache:
@@ -83,6 +84,8 @@ cache = FragmentCache(getattr(settings, "FRAGMENT_CACHE_ENTRIES", 5000))
 
 def key_part(value):
     """A hashable stand-in for `value` that equals another only when both render alike."""
+    if type(value) in _ATOM_TYPES:  # the common case, without isinstance's walk
+        return value
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, _ATOMS):

@@ -21,14 +21,20 @@ def add_errors(form, error, *, default_field=None):
         form.add_error(default_field, error)
 
 
+class LabChoiceField(forms.TypedChoiceField):
+    """A filter field listing the innovation labs (catalogue and toolkit filters): their
+    ids and names only, read once per form (FilterForm), not one model per option."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, empty_value=None, **kwargs)
+
+    def load_choices(self):
+        labs = Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB)
+        self.choices = [("", _("Any lab")), *labs.order_by("name").values_list("pk", "name")]
+
+
 def lab_choice_field():
-    """A filter field listing the innovation labs (catalogue and toolkit filters)."""
-    return forms.ModelChoiceField(
-        label=_("Host lab"),
-        required=False,
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB),
-        empty_label=_("Any lab"),
-    )
+    return LabChoiceField(label=_("Host lab"), required=False)
 
 
 class FilterForm(forms.Form):
@@ -38,6 +44,12 @@ class FilterForm(forms.Form):
     made the filters cost more than the results. This writes the same markup directly:
     text and date inputs, selects, checkboxes, each with its label and errors.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, LabChoiceField):
+                field.load_choices()
 
     def as_filters(self):
         """The fields' markup, kept by its content (innolab.fragments): the values asked

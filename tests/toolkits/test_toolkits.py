@@ -102,7 +102,13 @@ def test_list_filters_and_sorts(client):
     assert "Fresh kit" not in client.get(url, {"licence": "CC-BY-4.0"}).content.decode()
     assert "Popular kit" not in client.get(url, {"tag": "nudges"}).content.decode()
     assert "Popular kit" not in client.get(url, {"audience": "analyst"}).content.decode()
-    assert "Fresh kit" not in client.get(url, {"host_lab": lab.pk}).content.decode()
+    by_lab = client.get(url, {"host_lab": lab.pk}).content.decode()
+    assert "Fresh kit" not in by_lab
+    assert f'<option value="{lab.pk}" selected>Policy Lab</option>' in by_lab
+    assert "Creative Commons Attribution 4.0" in by_lab  # the licence's label
+    # A lab id that is not a lab's (or not a number) filters nothing: every toolkit shows.
+    for junk in ("999999", "abc"):
+        assert "Fresh kit" in client.get(url, {"host_lab": junk}).content.decode()
     assert "No toolkit matches" in client.get(url, {"q": "zzz"}).content.decode()
 
 

@@ -1,0 +1,31 @@
+"""The toolkit list's cards, kept by their content (innolab.fragments): each is rendered
+from a dict of what it shows, once per process for those values."""
+
+from django import template
+
+from innolab import fragments
+from toolkits.models import Licence
+
+register = template.Library()
+
+# get_licence_display() walks every choice to find one: a dict, read per card.
+LICENCE_LABELS = dict(Licence.choices)
+
+
+@register.simple_tag
+def toolkit_card(toolkit):
+    """{% toolkit_card toolkit %}: a toolkit from the list's selector (download and user
+    totals) with its `tag_list` set."""
+    return fragments.render(
+        "toolkits/_toolkit_card.html",
+        {
+            "slug": toolkit.slug,
+            "title": toolkit.title,
+            "summary": toolkit.summary,
+            "lab": toolkit.host_lab.name,
+            "licence": str(LICENCE_LABELS.get(toolkit.licence, toolkit.licence)),
+            "downloads": toolkit.downloads,
+            "used_by": toolkit.used_by,
+            "tags": toolkit.tag_list,
+        },
+    )
