@@ -39,8 +39,13 @@ def site(request):
     unread = 0
     if user is not None and user.is_authenticated:
         unread = policy.unread_count(user)
+    navigation = _navigation(user) if user is not None else []
+    path = getattr(request, "path", "")
     return {
         "SITE_URL": settings.SITE_URL,
-        "navigation": _navigation(user) if user is not None else [],
+        "navigation": navigation,
+        # The entry for this page, if any: the shell's kept header is keyed on it, never
+        # on the path itself (which a visitor could vary without end).
+        "navigation_current": next((i["url"] for i in navigation if i["url"] == path), ""),
         "unread_notifications": unread,
     }

@@ -86,3 +86,31 @@ class WithPassword(forms.Form):
 def test_a_form_with_a_password_is_never_kept():
     with pytest.raises(TypeError, match="password"):
         fragments.form_fields(WithPassword({"password": "secret-one"}))
+
+
+def test_the_shell_shows_each_person_their_own_name_badge_and_token(client):
+    ada = factories.user(display_name="Ada Lovelace")
+    grace = factories.user(display_name="Grace Hopper", is_staff=True)
+    pages = {}
+    for person in (ada, grace, ada):
+        client.force_login(person)
+        pages[person.pk] = client.get("/learning/").content.decode()
+        token = client.cookies["csrftoken"].value
+        # The live CSRF token is inside the kept header's logout form.
+        assert pages[person.pk].count('name="csrfmiddlewaretoken"') == 2
+        assert token  # (a token per form, masked: compared by Django on POST)
+    assert "Ada Lovelace" in pages[ada.pk] and "Grace Hopper" not in pages[ada.pk]
+    assert "Grace Hopper" in pages[grace.pk] and "Ada Lovelace" not in pages[grace.pk]
+    assert ">Admin<" in pages[grace.pk] and ">Admin<" not in pages[ada.pk]
+    assert 'href="/learning/" aria-current="page"' in pages[ada.pk]
+    client.logout()
+    visitor = client.get("/learning/").content.decode()
+    assert "Log in" in visitor and "Ada Lovelace" not in visitor
+
+
+def test_junk_paths_add_no_kept_header(client):
+    client.get("/no-such-page/")  # the header with no current entry, kept once
+    kept = len(fragments.cache)
+    for n in range(20):
+        assert client.get(f"/no-such-page-{n}/").status_code == 404
+    assert len(fragments.cache) == kept
