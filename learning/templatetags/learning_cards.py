@@ -17,7 +17,12 @@ FORMAT_LABELS = dict(Format.choices)
 
 @register.filter
 def mode_label(code):
-    return MODE_LABELS.get(code, code)
+    """A mode's name, for an offering's mode or a registered mode's (toolkits): a dict
+    read, where get_mode_display() walks every choice."""
+    if code in MODE_LABELS:
+        return MODE_LABELS[code]
+    source = registry.get(code)
+    return source.label if source is not None else code
 
 
 @register.filter

@@ -114,3 +114,25 @@ def test_junk_paths_add_no_kept_header(client):
     for n in range(20):
         assert client.get(f"/no-such-page-{n}/").status_code == 404
     assert len(fragments.cache) == kept
+
+
+def test_markdown_is_kept_by_its_text_and_still_sanitised():
+    from community.templatetags.markup import markdown_filter
+
+    text = "**Bold** <script>alert(1)</script> [x](javascript:alert(1))"
+    first = markdown_filter(text)
+    hits = fragments.cache.hits
+    assert markdown_filter(text) == first and fragments.cache.hits == hits + 1
+    assert "<strong>Bold</strong>" in first
+    assert "<script" not in first and "javascript:" not in first
+    assert "<em>" in markdown_filter(text + " *new*")  # another text, rendered anew
+
+
+def test_mode_labels_name_registered_modes_too():
+    from learning import registry
+    from learning.templatetags.learning_cards import mode_label
+
+    assert str(mode_label("class")) == "Taught class or seminar"
+    for source in registry.sources():
+        assert mode_label(source.mode) == source.label
+    assert mode_label("unknown") == "unknown"
