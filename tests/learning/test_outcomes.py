@@ -78,6 +78,28 @@ def test_enrolling_in_something_that_develops_capabilities_leads_to_the_optional
     assert list(SelfRating.objects.values_list("level", flat=True)) == [3]
 
 
+def test_my_learning_asks_to_rate_each_place_that_develops_capabilities_once(offering):
+    person = factories.user()
+    plain = factories.offering(title="No capabilities")
+    programme = factories.programme(title="A journey with capabilities")
+    programme.capabilities.set([factories.capability(name="Facilitating")])
+    rated = factories.offering(title="Already rated")
+    rated.capabilities.set([factories.capability(name="Sketching")])
+    places = {
+        target: services.enrolment_place(user=person, target=target, by=None)[0]
+        for target in (offering, plain, programme, rated)
+    }
+    services.self_assessment_save(
+        enrolment=places[rated], user=person, levels={rated.capabilities.get().pk: 2}
+    )
+    factories.offering(title="Someone else's").capabilities.set([factories.capability()])
+    # Two capabilities, one row: the offering's place is asked once.
+    rate = selectors.to_answer(user=person).rate
+    assert sorted(e.pk for e in rate) == sorted([places[offering].pk, places[programme].pk])
+    services.enrolment_complete(enrolment=places[offering], by=None)
+    assert [e.pk for e in selectors.to_answer(user=person).rate] == [places[programme].pk]
+
+
 def test_nobody_else_opens_someones_ratings_or_answers(offering):
     place = completed_place(offering, days_ago=100)
     for other in (factories.user(), factories.lab_staff()):
