@@ -17,6 +17,9 @@ community's spaces and meetings call these functions and never re-derive them.
   shows nowhere else until the lab publishes it again.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Q
 
 from community.accounts.roles import is_lab_staff
@@ -107,3 +110,12 @@ def enough_people(count):
 def owns_outcomes(user, enrolment):
     """Whether `user` may see and answer the outcomes of `enrolment`: its person only."""
     return user.is_authenticated and enrolment.user_id == user.pk
+
+
+def follow_up_open(*, decided_at, asked, now):
+    """Whether the follow-up of a place completed at `decided_at` may be answered:
+    OUTCOME_FOLLOW_UP_DAYS after completion, or earlier once the person was `asked`. A
+    place completed before decisions were dated (no decided_at) is never asked."""
+    if decided_at is None:
+        return False
+    return asked or now >= decided_at + timedelta(days=settings.OUTCOME_FOLLOW_UP_DAYS)

@@ -129,14 +129,14 @@ def to_answer(*, user, now=None):
         .order_by("decided_at", "pk")
     )
     feedback_until = now - timedelta(days=settings.FEEDBACK_EDITABLE_DAYS)
-    due = now - timedelta(days=settings.OUTCOME_FOLLOW_UP_DAYS)
     # (A place completed before decisions were dated has no decided_at: not asked.)
     feedback = [
         e for e in completed if not e.answered and e.decided_at and e.decided_at >= feedback_until
     ]
     follow_up = [
         e for e in completed
-        if not e.followed_up and e.decided_at and (e.decided_at <= due or e.follow_up_asked)
+        if not e.followed_up
+        and policy.follow_up_open(decided_at=e.decided_at, asked=e.follow_up_asked, now=now)
     ]  # fmt: skip
     return ToAnswer(rate, feedback[::-1], follow_up)
 

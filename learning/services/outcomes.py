@@ -41,7 +41,7 @@ class OutcomeRefused(Refused):
 
 
 def _own(enrolment, user):
-    if enrolment.user_id != user.pk:
+    if not policy.owns_outcomes(user, enrolment):
         raise OutcomeRefused(_("This place is not yours."))
 
 
@@ -110,11 +110,13 @@ def feedback_save(*, enrolment, user, data, now=None):
 def follow_up_due(enrolment, now=None):
     """Whether the follow-up can be answered: the place was completed at least
     OUTCOME_FOLLOW_UP_DAYS ago, or the person was already asked."""
-    now = now or timezone.now()
-    if enrolment.status != Enrolment.Status.COMPLETED or enrolment.decided_at is None:
+    if enrolment.status != Enrolment.Status.COMPLETED:
         return False
-    due = enrolment.decided_at + timedelta(days=settings.OUTCOME_FOLLOW_UP_DAYS)
-    return now >= due or enrolment.outcome_requests.filter(kind=Kind.FOLLOW_UP).exists()
+    return policy.follow_up_open(
+        decided_at=enrolment.decided_at,
+        asked=enrolment.outcome_requests.filter(kind=Kind.FOLLOW_UP).exists(),
+        now=now or timezone.now(),
+    )
 
 
 @transaction.atomic
