@@ -97,10 +97,7 @@ def readable_posts(user):
 def notifications_for(user):
     """`user`'s notifications about posts they may still read (a space they left, a post
     since removed, drop out)."""
-    spaces = Space.objects.filter(readable_spaces_q(user)).values("pk")
-    return Notification.objects.filter(user=user).filter(
-        post__in=shown_posts().filter(topic__space__in=spaces).values("pk")
-    )
+    return Notification.objects.filter(user=user, post__in=readable_posts(user).values("pk"))
 
 
 def unread_count(user):
