@@ -51,6 +51,7 @@ def done_for(user):
 def suggestions(user, interests, limit):
     return list(
         Toolkit.objects.published()
+        .only("pk", "slug", "title")  # a link each
         .annotate(matches=Count("tags", filter=Q(tags__name__in=interests), distinct=True))
         .order_by("-matches", "-created_at")[:limit]
     )

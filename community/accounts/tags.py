@@ -1,6 +1,7 @@
 """Filtering by tag (django-taggit), shared by every list that has tags."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 
 def tagged_ids(model, slug, manager="tags"):
@@ -40,3 +41,15 @@ def attach_tags(objects, manager="tags"):
     for obj in objects:
         obj.tag_list = tags.get(obj.pk, [])
     return objects
+
+
+def tag_names(*groups):
+    """The names of the tags on any of `groups`, each (model, ids, manager), in one query
+    (their managers must share taggit's through model)."""
+    throughs = {getattr(model, manager).through for model, _ids, manager in groups}
+    if len(throughs) != 1:
+        raise ValueError("tag_names reads the tags of one through model")
+    on_any = Q(pk__in=[])
+    for model, ids, _manager in groups:
+        on_any |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return set(throughs.pop().objects.filter(on_any).values_list("tag__name", flat=True))

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.accounts.tags import tagged_ids
+from community.accounts.tags import tag_names, tagged_ids
 from learning import policy, registry
 from learning.models import (
     Cohort,
@@ -276,23 +276,33 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
     """Everything on "My learning" in a fixed number of queries."""
     now = now or timezone.now()
     enrolments = list(
-        _with_waitlist_position(
-            policy.enrolments_shown_to(user, Enrolment.objects.filter(user=user))
-            .select_related("offering__host_lab", "programme__host_lab", "cohort")
-            .prefetch_related(
-                Prefetch(
-                    "programme__offerings",
-                    queryset=Offering.objects.only("pk", "mode", "programme"),
-                )
+        policy.enrolments_shown_to(user, Enrolment.objects.filter(user=user))
+        .select_related("offering__host_lab", "programme__host_lab", "cohort")
+        .prefetch_related(
+            Prefetch(
+                "programme__offerings",
+                queryset=Offering.objects.only("pk", "mode", "programme"),
             )
-            .order_by("-created_at")
         )
+        .order_by("-created_at")
+    )
+    # Places in line, only when the person waits somewhere (most do not).
+    waiting = [e.pk for e in enrolments if e.status == Status.WAITLISTED]
+    positions = (
+        {
+            e.pk: (e.ahead_in_offering if e.offering_id else e.ahead_in_programme) + 1
+            for e in _with_waitlist_position(
+                Enrolment.objects.filter(pk__in=waiting).only("pk", "offering", "programme")
+            )
+        }
+        if waiting
+        else {}
     )
     current, completed, past = [], [], []
     done, doing, interest_ids = set(), set(), set()
     for e in enrolments:
         if e.status == Status.WAITLISTED:
-            e.position = (e.ahead_in_offering if e.offering_id else e.ahead_in_programme) + 1
+            e.position = positions[e.pk]
         modes = (
             {e.offering.mode} if e.offering_id else {o.mode for o in e.programme.offerings.all()}
         )
@@ -316,10 +326,9 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
     suggestions = {}
     interests = set()
     if untried or untried_sources:
-        interests = set(user.expertise.values_list("name", flat=True)) | set(
-            Offering.tags.through.objects.filter(object_id__in=interest_ids)
-            .filter(content_type__model="offering")
-            .values_list("tag__name", flat=True)
+        # Their expertise and the tags of what they signed up for.
+        interests = tag_names(
+            (user._meta.model, [user.pk], "expertise"), (Offering, interest_ids, "tags")
         )
     for source in untried_sources:
         suggestions[source.mode] = list(source.suggestions(user, interests, suggestions_per_mode))
@@ -328,7 +337,7 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
             Offering.objects.open_for_enrolment(now)
             .filter(mode__in=untried)
             .exclude(pk__in=interest_ids)
-            .select_related("host_lab")
+            .only("pk", "slug", "title", "mode")  # a link each
             .annotate(matches=Count("tags", filter=Q(tags__name__in=interests), distinct=True))
             .order_by("-matches", F("starts_on").asc(nulls_last=True), "title")[:60]
         )

@@ -95,38 +95,39 @@ class ToAnswer:
 
 
 def to_answer(*, user, now=None):
-    """What `user` is asked on My learning, in two queries."""
+    """What `user` is asked on My learning, in one query: each of their places with what
+    has been answered of it."""
     now = now or timezone.now()
-    mine = Enrolment.objects.filter(user=user).select_related("offering", "programme")
     # Each condition a subquery (EXISTS), not a join: no DISTINCT over every column, and a
     # plan PostgreSQL makes in a fraction of the time.
-    offering_capabilities = Offering.capabilities.through.objects.filter(
-        offering=OuterRef("offering")
-    )
-    programme_capabilities = Programme.capabilities.through.objects.filter(
-        programme=OuterRef("programme")
-    )
-    rated_at_start = SelfRating.objects.filter(enrolment=OuterRef("pk"), moment=Moment.START)
-    rate = list(
-        mine.filter(status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.APPLIED])
-        .filter(Exists(offering_capabilities) | Exists(programme_capabilities))
-        .exclude(Exists(rated_at_start))
-        .order_by("-created_at")
-    )
-    completed = list(
-        policy.completed_enrolments()
-        .filter(user=user)
+    of_place = {"enrolment": OuterRef("pk")}
+    places = list(
+        Enrolment.objects.filter(user=user)
         .select_related("offering", "programme")
         .annotate(
-            answered=Exists(Feedback.objects.filter(enrolment=OuterRef("pk"))),
-            followed_up=Exists(FollowUp.objects.filter(enrolment=OuterRef("pk"))),
+            completed=Exists(policy.completed_enrolments().filter(pk=OuterRef("pk"))),
+            develops=Exists(
+                Offering.capabilities.through.objects.filter(offering=OuterRef("offering"))
+            )
+            | Exists(
+                Programme.capabilities.through.objects.filter(programme=OuterRef("programme"))
+            ),
+            rated_at_start=Exists(SelfRating.objects.filter(**of_place, moment=Moment.START)),
+            answered=Exists(Feedback.objects.filter(**of_place)),
+            followed_up=Exists(FollowUp.objects.filter(**of_place)),
             follow_up_asked=Exists(
-                OutcomeRequest.objects.filter(
-                    enrolment=OuterRef("pk"), kind=OutcomeRequest.Kind.FOLLOW_UP
-                )
+                OutcomeRequest.objects.filter(**of_place, kind=OutcomeRequest.Kind.FOLLOW_UP)
             ),
         )
-        .order_by("decided_at", "pk")
+        .order_by("-created_at", "-pk")
+    )
+    rate = [
+        e for e in places
+        if e.status in (Enrolment.Status.CONFIRMED, Enrolment.Status.APPLIED)
+        and e.develops and not e.rated_at_start
+    ]  # fmt: skip
+    completed = sorted(
+        (e for e in places if e.completed), key=lambda e: (e.decided_at is None, e.decided_at, e.pk)
     )
     feedback_until = now - timedelta(days=settings.FEEDBACK_EDITABLE_DAYS)
     # (A place completed before decisions were dated has no decided_at: not asked.)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.accounts.models import Visibility
-from learning import services
+from learning import selectors, services
 from learning.models import Enrolment
 from tests import factories
 
@@ -309,6 +309,26 @@ def test_my_learning_shows_the_cycle_and_suggests_untried_modes(member_client, m
     assert "Another class" not in html  # classes are done: no suggestion needed
 
 
+def test_my_learning_asks_for_places_in_line_only_when_the_person_waits(
+    member, django_assert_num_queries
+):
+    full = factories.offering(capacity=1)
+    services.enrolment_create(user=factories.user(), target=full)
+    services.enrolment_create(user=member, target=factories.offering())
+    selectors.my_learning(user=member)  # content types, read once per process
+    # The places, toolkits done (2), interests, two suggestions.
+    with django_assert_num_queries(6):
+        current = selectors.my_learning(user=member).current
+    assert [getattr(e, "position", None) for e in current] == [None]
+    services.enrolment_create(user=member, target=full)
+    second = factories.user()
+    services.enrolment_create(user=second, target=full)
+    with django_assert_num_queries(7):  # and one for the places in line
+        current = selectors.my_learning(user=member).current
+    assert [getattr(e, "position", None) for e in current] == [1, None]
+    assert selectors.my_learning(user=second).current[0].position == 2
+
+
 @pytest.mark.parametrize("size", [5, 50])
 def test_my_learning_query_budget_is_constant(
     member_client, member, django_assert_max_num_queries, size
@@ -324,8 +344,11 @@ def test_my_learning_query_budget_is_constant(
         services.enrolment_create(user=member, target=offering)
     services.enrolment_create(user=member, target=programme)
     factories.offering(host_lab=lab, mode="secondment", enrolment_policy="application")
-    # 12 for the journey, 3 for outcomes (what to rate or answer, and the growth).
-    with django_assert_max_num_queries(15):
+    member_client.get(reverse("learning:mine"))  # content types, read once per process
+    # The session and the person; 8 for the journey (the places, their programmes' steps,
+    # the places in line, toolkits done (2), interests, two suggestions); 2 for outcomes
+    # (what to answer, the growth); the unread badge.
+    with django_assert_max_num_queries(13):
         response = member_client.get(reverse("learning:mine"))
     assert response.status_code == 200
 
