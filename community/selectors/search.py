@@ -5,7 +5,6 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from community import policy
-from community.models import Post
 
 # Snippets mark the matched words with these; the `highlight` filter turns them into
 # <mark> elements after escaping everything else.
@@ -40,32 +39,34 @@ def forum_search(*, user, q, limit=30):
         # Ranking is capped: only the SEARCH_CANDIDATES most recent matches are ranked, so
         # a common word costs the same at a million posts as at a thousand. (PostgreSQL
         # walks the recent-posts index for a common word and the GIN index for a rare one.)
-        candidates = posts.filter(search_vector=query).order_by("-created_at")[:SEARCH_CANDIDATES]
-        best = list(
-            Post.objects.filter(pk__in=candidates.values("pk"))
+        # They are ranked as they are read: the outer query only sorts those 1,000 rows
+        # (the ORM cannot select from a subquery; the rule is still readable_posts').
+        candidates = (
+            posts.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-created_at")
-            .values_list("pk", flat=True)[:limit]
+            .order_by("-created_at")
+            .values_list("pk", "rank", "created_at")[:SEARCH_CANDIDATES]
         )
-        # Snippets (ts_headline, costly per row) only for the posts shown.
-        snippets = dict(
-            Post.objects.filter(pk__in=best)
-            .annotate(
-                snippet=SearchHeadline(
-                    "body",
-                    query,
-                    config="simple",
-                    start_sel=SEARCH_START,
-                    stop_sel=SEARCH_STOP,
-                    max_words=35,
-                    min_words=15,
-                )
+        sql, params = candidates.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT c.pk FROM ({sql}) c ORDER BY c.rank DESC, c.created_at DESC LIMIT %s",  # noqa: S608 # nosec B608 - the ORM's SQL, values as parameters
+                [*params, limit],
             )
-            .values_list("pk", "snippet")
+            best = [pk for (pk,) in cursor.fetchall()]
+        # Snippets (ts_headline, costly per row) only for the posts shown.
+        shown = posts.filter(pk__in=best).annotate(
+            snippet=SearchHeadline(
+                "body",
+                query,
+                config="simple",
+                start_sel=SEARCH_START,
+                stop_sel=SEARCH_STOP,
+                max_words=35,
+                min_words=15,
+            )
         )
-        rows = {post.pk: post for post in posts.filter(pk__in=best)}
-        for pk, row in rows.items():
-            row.snippet = snippets[pk]
+        rows = {post.pk: post for post in shown}
         return [rows[pk] for pk in best]
     rows = list(
         posts.filter(Q(body__icontains=q) | Q(topic__title__icontains=q))

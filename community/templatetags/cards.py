@@ -108,7 +108,8 @@ def search_result(post, reader):
     return fragments.render(
         "community/_search_result.html",
         {
-            "url": post.get_absolute_url(),
+            "pk": post.pk,  # the link (Post.get_absolute_url) is made in the fragment
+            "topic": post.topic_id,
             "title": post.topic.title,
             "space": post.topic.space.name,
             "author": str(people_policy.name_for(reader, post.author)),

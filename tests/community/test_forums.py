@@ -407,7 +407,7 @@ def test_search_ranks_titles_first_and_never_leaks_private_posts(client):
     cohort = services.cohort_create(cohort=Cohort(name="Closed", offering=factories.offering()))
     private = cohort.space
     staff = factories.lab_staff()
-    topic(open_space, title="Prototyping letters", body="We used paper first.")
+    letters = topic(open_space, title="Prototyping letters", body="We used paper first.")
     topic(open_space, title="Budgets", body="Prototyping helped us argue for money.")
     topic(private, author=staff, title="Prototyping secrets", body="Private prototyping notes")
     hidden = topic(open_space, title="Spam prototyping", body="Buy prototyping").posts.first()
@@ -418,6 +418,7 @@ def test_search_ranks_titles_first_and_never_leaks_private_posts(client):
     assert "Prototyping secrets" not in html and "Private prototyping notes" not in html
     assert "Spam prototyping" not in html
     assert html.index("Prototyping letters") < html.index("Budgets")
+    assert f'href="{letters.posts.get().get_absolute_url()}"' in html
     assert "<mark>" in html
     if django_settings.IS_POSTGRES:
         assert "<mark>prototyping</mark>" in html.lower() or "<mark>Prototyping</mark>" in html
