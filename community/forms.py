@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from community.accounts.forms import FilterForm
+from community.accounts.forms import FilterForm, RowChoiceField
 from community.accounts.models import Organisation
 from community.models import Rsvp, SpreadActivity, Topic
 from learning.models import Cohort, Offering, Programme
@@ -14,15 +14,17 @@ from toolkits.models import Toolkit
 
 class DirectoryForm(FilterForm):
     q = forms.CharField(label=_("Name or bio"), required=False, max_length=100)
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), required=False, queryset=None, empty_label=_("Any programme"),
+    programme = RowChoiceField(
+        label=_("Programme"), required=False, empty_label=_("Any programme"),
+        rows=lambda: Programme.objects.published(), label_field="title",
     )  # fmt: skip
-    cohort = forms.ModelChoiceField(
-        label=_("Cohort"), required=False, queryset=None, empty_label=_("Any cohort"),
+    cohort = RowChoiceField(
+        label=_("Cohort"), required=False, empty_label=_("Any cohort"),
+        rows=lambda: Cohort.objects.all(), label_field="name",
     )  # fmt: skip
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), required=False, queryset=None,
-        empty_label=_("Any organisation"),
+    organisation = RowChoiceField(
+        label=_("Organisation"), required=False, empty_label=_("Any organisation"),
+        rows=lambda: Organisation.objects.all(), label_field="name",
     )  # fmt: skip
     country = forms.ChoiceField(label=_("Country"), required=False)
     expertise = forms.SlugField(label=_("Expertise"), required=False)
@@ -31,9 +33,6 @@ class DirectoryForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.published()
-        self.fields["cohort"].queryset = Cohort.objects.all()
-        self.fields["organisation"].queryset = Organisation.objects.all()
         self.fields["country"].choices = [("", _("Any country")), *countries]
 
 

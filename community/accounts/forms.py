@@ -21,20 +21,29 @@ def add_errors(form, error, *, default_field=None):
         form.add_error(default_field, error)
 
 
-class LabChoiceField(forms.TypedChoiceField):
-    """A filter field listing the innovation labs (catalogue and toolkit filters): their
-    ids and names only, read once per form (FilterForm), not one model per option."""
+class RowChoiceField(forms.TypedChoiceField):
+    """A filter's select of rows (labs, programmes, cohorts, organisations): their ids and
+    labels read once per form (FilterForm) with one values_list, not one model per option
+    through ModelChoiceIterator. Cleans to the chosen id, or None."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, rows, label_field, empty_label, **kwargs):
         super().__init__(coerce=int, empty_value=None, **kwargs)
+        # rows() -> the queryset to list, in its own order.
+        self.rows, self.label_field, self.empty_label = rows, label_field, empty_label
 
     def load_choices(self):
-        labs = Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB)
-        self.choices = [("", _("Any lab")), *labs.order_by("name").values_list("pk", "name")]
+        self.choices = [("", self.empty_label), *self.rows().values_list("pk", self.label_field)]
 
 
 def lab_choice_field():
-    return LabChoiceField(label=_("Host lab"), required=False)
+    """The catalogue's and toolkits' host lab filter: the innovation labs by name."""
+    return RowChoiceField(
+        rows=lambda: Organisation.objects.filter(kind=Organisation.Kind.INNOVATION_LAB),
+        label_field="name",
+        empty_label=_("Any lab"),
+        label=_("Host lab"),
+        required=False,
+    )
 
 
 class FilterForm(forms.Form):
@@ -48,7 +57,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, LabChoiceField):
+            if isinstance(field, RowChoiceField):
                 field.load_choices()
 
     def as_filters(self):

@@ -108,6 +108,17 @@ def test_directory_filters(client, member):
     assert names(change_agent="on") == {"Cai Agent"}
     assert names(q="ada") == {"Ada Advice"}
     assert advisor  # used
+    # Each select lists its rows by name; a junk or unknown id is an error, and the list
+    # stays whole.
+    draft = factories.programme(title="Draft journey", status="draft")
+    html = client.get(url).content.decode()
+    assert f'<option value="{programme.pk}">La Transfo</option>' in html
+    assert f'<option value="{cohort.pk}">Spring</option>' in html
+    assert "Draft journey" not in html
+    for junk in ({"programme": "abc"}, {"cohort": "999999"}, {"programme": draft.pk}):
+        html = client.get(url, junk).content.decode()
+        assert "Select a valid choice" in html
+        assert names(**junk) == {"Tom Transfo", "Ada Advice", "Cai Agent"}
 
 
 @pytest.mark.parametrize("size", [5, 40])
