@@ -64,6 +64,11 @@ def completed_enrolments():
     return Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
 
 
+def is_completed(enrolment):
+    """Whether `enrolment`, a row already read, is one of completed_enrolments()."""
+    return enrolment.status == EnrolmentStatus.COMPLETED
+
+
 def alumni_ids(programme):
     """A subquery of the ids of people who completed `programme` (a programme or its id),
     as a whole or one of its offerings."""

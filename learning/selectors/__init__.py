@@ -272,12 +272,21 @@ def _with_waitlist_position(qs):
     )
 
 
+# What "My learning" shows of each place.
+JOURNEY_FIELDS = (
+    "status", "created_at", "cohort__name",
+    "offering__title", "offering__slug", "offering__starts_on", "offering__mode",
+    "programme__title", "programme__slug", "programme__starts_on",
+)  # fmt: skip
+
+
 def my_learning(*, user, now=None, suggestions_per_mode=2):
     """Everything on "My learning" in a fixed number of queries."""
     now = now or timezone.now()
     enrolments = list(
         policy.enrolments_shown_to(user, Enrolment.objects.filter(user=user))
-        .select_related("offering__host_lab", "programme__host_lab", "cohort")
+        .select_related("offering", "programme", "cohort")
+        .only(*JOURNEY_FIELDS)
         .prefetch_related(
             Prefetch(
                 "programme__offerings",
@@ -306,7 +315,7 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
         modes = (
             {e.offering.mode} if e.offering_id else {o.mode for o in e.programme.offerings.all()}
         )
-        if e.status == Status.COMPLETED:
+        if policy.is_completed(e):
             completed.append(e)
             done |= modes
         elif e.status in (Status.APPLIED, Status.WAITLISTED, Status.CONFIRMED):

@@ -104,8 +104,8 @@ def to_answer(*, user, now=None):
     places = list(
         Enrolment.objects.filter(user=user)
         .select_related("offering", "programme")
+        .only("status", "decided_at", "created_at", "offering__title", "programme__title")
         .annotate(
-            completed=Exists(policy.completed_enrolments().filter(pk=OuterRef("pk"))),
             develops=Exists(
                 Offering.capabilities.through.objects.filter(offering=OuterRef("offering"))
             )
@@ -127,7 +127,8 @@ def to_answer(*, user, now=None):
         and e.develops and not e.rated_at_start
     ]  # fmt: skip
     completed = sorted(
-        (e for e in places if e.completed), key=lambda e: (e.decided_at is None, e.decided_at, e.pk)
+        (e for e in places if policy.is_completed(e)),
+        key=lambda e: (e.decided_at is None, e.decided_at, e.pk),
     )
     feedback_until = now - timedelta(days=settings.FEEDBACK_EDITABLE_DAYS)
     # (A place completed before decisions were dated has no decided_at: not asked.)

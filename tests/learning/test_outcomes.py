@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.accounts.services import account_delete, personal_data_export
-from learning import services
+from learning import policy, services
 from learning.models import (
     Enrolment,
     Feedback,
@@ -336,3 +336,11 @@ def test_the_export_has_a_persons_outcomes_and_deletion_erases_them(offering):
     account_delete(user=person)
     assert not SelfRating.objects.filter(user=person).exists()
     assert not Feedback.objects.exists() and not FollowUp.objects.exists()
+
+
+def test_is_completed_agrees_with_completed_enrolments_for_every_status():
+    person = factories.user()
+    for status in Enrolment.Status.values:
+        place = Enrolment.objects.create(user=person, offering=factories.offering(), status=status)
+        in_query = policy.completed_enrolments().filter(pk=place.pk).exists()
+        assert policy.is_completed(place) is in_query, status
