@@ -54,16 +54,21 @@ def forum_search(*, user, q, limit=30):
                 [*params, limit],
             )
             best = [pk for (pk,) in cursor.fetchall()]
-        # Snippets (ts_headline, costly per row) only for the posts shown.
-        shown = posts.filter(pk__in=best).annotate(
-            snippet=SearchHeadline(
-                "body",
-                query,
-                config="simple",
-                start_sel=SEARCH_START,
-                stop_sel=SEARCH_STOP,
-                max_words=35,
-                min_words=15,
+        # Snippets (ts_headline, costly per row) only for the posts shown; their text is
+        # read by PostgreSQL for the snippet, not sent back.
+        shown = (
+            posts.filter(pk__in=best)
+            .defer("body", "body_html", "search_vector")
+            .annotate(
+                snippet=SearchHeadline(
+                    "body",
+                    query,
+                    config="simple",
+                    start_sel=SEARCH_START,
+                    stop_sel=SEARCH_STOP,
+                    max_words=35,
+                    min_words=15,
+                )
             )
         )
         rows = {post.pk: post for post in shown}
