@@ -21,7 +21,10 @@ def space_list(*, user):
 
 
 def space_get(*, slug, user):
-    return Space.objects.filter(policy.readable_spaces_q(user)).filter(slug=slug).first()
+    """The space `slug` if `user` may read it (policy.can_read: no query for an open or
+    alumni space); None otherwise."""
+    space = Space.objects.filter(slug=slug).first()
+    return space if space is not None and policy.can_read(space, user) else None
 
 
 def space_by_id(value):
