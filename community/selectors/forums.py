@@ -104,10 +104,19 @@ def topic_get(*, pk, user):
 
 
 def topic_posts(*, topic):
+    """A topic's posts in order, each with its `helpful` count: a correlated subquery for
+    the page's rows, so neither the rows nor the pager's count group every column."""
+    helpful = (
+        Reaction.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Post.objects.filter(topic=topic)
         .select_related("author__organisation", "quoted__author")
-        .annotate(helpful=Count("reactions"))
+        .annotate(helpful=Coalesce(Subquery(helpful), 0))
         .order_by("created_at", "pk")
     )
 

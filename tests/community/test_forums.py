@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from community import services
+from community import selectors, services
 from community.accounts import services as account_services
 from community.accounts.errors import RateLimited
 from community.accounts.markup import render_markdown
@@ -165,6 +165,22 @@ def test_helpful_once_per_person_not_on_own_posts():
     assert post.reactions.count() == 1
     with pytest.raises(services.PostRefused):
         services.reaction_add(post=post, user=author)
+
+
+def test_each_post_shows_how_many_found_it_helpful(client):
+    author, readers = old_user(), [old_user() for _ in range(3)]
+    thread = topic(author=author, body="First")
+    first = thread.posts.get()
+    second = services.post_reply(topic=thread, author=author, body="Second")
+    services.post_reply(topic=thread, author=author, body="Third")
+    for reader in readers:
+        services.reaction_add(post=second, user=reader)
+    services.reaction_add(post=first, user=readers[0])
+    counts = [(p.body, p.helpful) for p in selectors.topic_posts(topic=thread)]
+    assert counts == [("First", 1), ("Second", 3), ("Third", 0)]
+    client.force_login(readers[0])
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert html.count("3 found this helpful") == 1 and html.count("1 found this helpful") == 1
 
 
 def test_question_author_or_moderator_accepts_an_answer():
