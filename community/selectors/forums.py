@@ -33,6 +33,13 @@ def space_by_id(value):
     return Space.objects.filter(pk=value).first() if str(value or "").isdigit() else None
 
 
+def _counted(rows, key):
+    """How many of `rows` (a queryset correlated to the outer row through OuterRef) there
+    are, as a subquery grouped on `key`, 0 for none: computed for a page's rows only,
+    after the LIMIT, with no GROUP BY over the outer query's columns."""
+    return Coalesce(Subquery(rows.order_by().values(key).annotate(n=Count("pk")).values("n")), 0)
+
+
 class CountedApart:
     """Rows for a Paginator whose total comes from a plainer queryset: counting the
     annotated one would compute every row's annotations just to count them."""
@@ -70,21 +77,15 @@ def topic_list(*, space, user, kind=None, tag=None, best=False):
             .order_by("-helpful", "-created_at")
         )
 
-    def per_topic(queryset):
-        # Correlated subqueries: computed for the page's rows only, after the LIMIT.
-        return Coalesce(
-            Subquery(queryset.order_by().values("topic_id").annotate(n=Count("pk")).values("n")),
-            0,
-        )
-
     rows = (
         base.select_related("author")
         .annotate(
-            reply_count=per_topic(Post.objects.filter(topic=OuterRef("pk"))) - 1,
-            helpful=per_topic(
+            reply_count=_counted(Post.objects.filter(topic=OuterRef("pk")), "topic_id") - 1,
+            helpful=_counted(
                 Reaction.objects.filter(post__topic=OuterRef("pk")).annotate(
                     topic_id=F("post__topic_id")
-                )
+                ),
+                "topic_id",
             ),
             read_at=Subquery(last_read),
         )
@@ -106,17 +107,10 @@ def topic_get(*, pk, user):
 def topic_posts(*, topic):
     """A topic's posts in order, each with its `helpful` count: a correlated subquery for
     the page's rows, so neither the rows nor the pager's count group every column."""
-    helpful = (
-        Reaction.objects.filter(post=OuterRef("pk"))
-        .order_by()
-        .values("post")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         Post.objects.filter(topic=topic)
         .select_related("author__organisation", "quoted__author")
-        .annotate(helpful=Coalesce(Subquery(helpful), 0))
+        .annotate(helpful=_counted(Reaction.objects.filter(post=OuterRef("pk")), "post"))
         .order_by("created_at", "pk")
     )
 
