@@ -281,7 +281,7 @@ def outcome_feedback(request, pk):
         else:
             messages.success(request, _("Thank you: your feedback is saved."))
             return redirect("learning:mine")
-    elif enrolment.status != Enrolment.Status.COMPLETED:
+    elif not policy.is_completed(enrolment):
         messages.info(request, _("You can say how it went once your place is completed."))
         return redirect("learning:mine")
     status = 400 if request.method == "POST" else 200

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from community.accounts.tags import tagged_ids
 from innolab import fragments
 from learning.registry import CatalogueSource
-from toolkits.models import PersonDownload, Toolkit, ToolkitUse
+from toolkits.models import LICENCE_LABELS, PersonDownload, Toolkit, ToolkitUse
 
 # Catalogue filters that toolkits cannot satisfy: they have no date, format or language.
 EXCLUDING_FILTERS = ("format", "language", "starts_after")
@@ -34,7 +34,7 @@ def catalogue_card(toolkit):
             "title": toolkit.title,
             "summary": toolkit.summary,
             "lab": toolkit.host_lab.name,
-            "licence_label": toolkit.get_licence_display(),
+            "licence_label": str(LICENCE_LABELS.get(toolkit.licence, toolkit.licence)),
             "tags": toolkit.tag_list,
         },
     )

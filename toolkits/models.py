@@ -20,6 +20,11 @@ class Licence(models.TextChoices):
     RESERVED = "reserved", _("All rights reserved: ask the lab before reuse")
 
 
+# A licence's name by its code, for cards: a dict read, where get_licence_display() walks
+# every choice.
+LICENCE_LABELS = dict(Licence.choices)
+
+
 class Toolkit(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)

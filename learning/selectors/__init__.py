@@ -208,7 +208,7 @@ def call_to_action(*, user, target, enrolment=None, now=None):
                 position=waitlist_position(enrolment),
                 seats_left=seats_left,
             )
-        if enrolment.status == Status.COMPLETED:
+        if policy.is_completed(enrolment):
             return CallToAction("completed", enrolment=enrolment)
     if not target.is_open_for_enrolment(now):
         return CallToAction("closed", seats_left=seats_left)
@@ -397,7 +397,8 @@ def programme_progress(*, user, programme):
 def alumni_record(*, user):
     """What the person is an alumnus of: completed offerings, and their programmes."""
     completed = list(
-        Enrolment.objects.filter(user=user, status=Status.COMPLETED)
+        policy.completed_enrolments()
+        .filter(user=user)
         .select_related("offering__programme", "programme")
         .order_by("-updated_at")
     )

@@ -208,7 +208,7 @@ def summary(enrolments, *, with_comments=True):
     """Figures over `enrolments` (a queryset), every one withheld below ENOUGH_PEOPLE,
     with the average growth per capability and the free-text answers. Five queries."""
     ids = enrolments.values("pk")
-    completed = enrolments.filter(status=Enrolment.Status.COMPLETED).count()
+    completed = policy.completed_enrolments().filter(pk__in=ids).count()
     feedback = list(
         Feedback.objects.filter(enrolment__in=ids).values_list(
             "usefulness", "recommend", "will_use", "missing", "comments"

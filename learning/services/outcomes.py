@@ -14,7 +14,6 @@ from community.accounts.errors import Refused
 from community.outbox.services import email_queue
 from learning import policy
 from learning.models import (
-    Enrolment,
     Feedback,
     FollowUp,
     Moment,
@@ -46,7 +45,7 @@ def _own(enrolment, user):
 
 
 def _completed(enrolment):
-    if enrolment.status != Enrolment.Status.COMPLETED:
+    if not policy.is_completed(enrolment):
         raise OutcomeRefused(_("You can say how it went once your place is completed."))
 
 
@@ -110,7 +109,7 @@ def feedback_save(*, enrolment, user, data, now=None):
 def follow_up_due(enrolment, now=None):
     """Whether the follow-up can be answered: the place was completed at least
     OUTCOME_FOLLOW_UP_DAYS ago, or the person was already asked."""
-    if enrolment.status != Enrolment.Status.COMPLETED:
+    if not policy.is_completed(enrolment):
         return False
     return policy.follow_up_open(
         decided_at=enrolment.decided_at,

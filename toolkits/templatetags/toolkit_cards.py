@@ -4,12 +4,9 @@ from a dict of what it shows, once per process for those values."""
 from django import template
 
 from innolab import fragments
-from toolkits.models import Licence
+from toolkits.models import LICENCE_LABELS
 
 register = template.Library()
-
-# get_licence_display() walks every choice to find one: a dict, read per card.
-LICENCE_LABELS = dict(Licence.choices)
 
 
 @register.simple_tag
