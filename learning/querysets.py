@@ -60,3 +60,11 @@ class EnrolmentQuerySet(models.QuerySet):
 
     def in_waitlist_order(self):
         return self.waitlisted().order_by("waitlisted_at", "pk")
+
+    def ahead_in_line(self, *, waitlisted_at, pk):
+        """Those waiting before the place (waitlisted_at, pk) in in_waitlist_order():
+        values, or OuterRef()s to count them for each row of an outer query. The caller
+        narrows them to the place's own offering or programme."""
+        return self.waitlisted().filter(
+            Q(waitlisted_at__lt=waitlisted_at) | Q(waitlisted_at=waitlisted_at, pk__lt=pk)
+        )

@@ -46,19 +46,34 @@ def has_free_seat(target):
     return limit is None or seats_taken(target) < limit
 
 
+def waitlist_positions(enrolment_ids):
+    """{id: place in line, 1 for the first} of the waitlisted among `enrolment_ids`, in
+    one query, whatever their offerings or programmes."""
+    # A place has exactly one target, so the other side of the OR compares with NULL.
+    ahead = Subquery(
+        Enrolment.objects.filter(
+            Q(offering=OuterRef("offering")) | Q(programme=OuterRef("programme"))
+        )
+        .ahead_in_line(waitlisted_at=OuterRef("waitlisted_at"), pk=OuterRef("pk"))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    return dict(
+        Enrolment.objects.waitlisted()
+        .filter(pk__in=enrolment_ids)
+        .annotate(position=Coalesce(ahead, Value(0)) + 1)
+        .values_list("pk", "position")
+    )
+
+
 def waitlist_position(enrolment):
     """1 for the first person in line; None when not waitlisted."""
     if enrolment.status != Status.WAITLISTED:
         return None
-    ahead = (
-        Enrolment.objects.filter(target_filter(enrolment.target))
-        .waitlisted()
-        .filter(
-            Q(waitlisted_at__lt=enrolment.waitlisted_at)
-            | Q(waitlisted_at=enrolment.waitlisted_at, pk__lt=enrolment.pk)
-        )
-    )
-    return ahead.count() + 1
+    return waitlist_positions([enrolment.pk]).get(enrolment.pk)
 
 
 # --- The catalogue -----------------------------------------------------------------------------
@@ -249,29 +264,6 @@ class LearningJourney:
             }
 
 
-def _with_waitlist_position(qs):
-    def ahead(target_field):
-        return Subquery(
-            Enrolment.objects.filter(
-                status=Status.WAITLISTED, **{target_field: OuterRef(target_field)}
-            )
-            .filter(
-                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
-                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
-            )
-            .order_by()
-            .values(target_field)
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        )
-
-    return qs.annotate(
-        ahead_in_offering=Coalesce(ahead("offering"), Value(0)),
-        ahead_in_programme=Coalesce(ahead("programme"), Value(0)),
-    )
-
-
 # What "My learning" shows of each place.
 JOURNEY_FIELDS = (
     "status", "created_at", "cohort__name",
@@ -297,21 +289,12 @@ def my_learning(*, user, now=None, suggestions_per_mode=2):
     )
     # Places in line, only when the person waits somewhere (most do not).
     waiting = [e.pk for e in enrolments if e.status == Status.WAITLISTED]
-    positions = (
-        {
-            e.pk: (e.ahead_in_offering if e.offering_id else e.ahead_in_programme) + 1
-            for e in _with_waitlist_position(
-                Enrolment.objects.filter(pk__in=waiting).only("pk", "offering", "programme")
-            )
-        }
-        if waiting
-        else {}
-    )
+    positions = waitlist_positions(waiting) if waiting else {}
     current, completed, past = [], [], []
     done, doing, interest_ids = set(), set(), set()
     for e in enrolments:
         if e.status == Status.WAITLISTED:
-            e.position = positions[e.pk]
+            e.position = positions.get(e.pk)
         modes = (
             {e.offering.mode} if e.offering_id else {o.mode for o in e.programme.offerings.all()}
         )

@@ -43,6 +43,28 @@ def test_enrolment_create_waitlists_when_full_with_distinct_positions(people):
     assert selectors.waitlist_position(third) == 2
 
 
+def test_waitlist_positions_count_each_line_in_the_order_of_promotion(people):
+    """Places in line are counted per offering or programme, and ties on the time are
+    broken by id, as in_waitlist_order() (which promotion reads) has them."""
+    offering = factories.offering(capacity=1)
+    programme = factories.programme(capacity=1)
+    confirmed = enrol(people[0], offering)
+    enrol(people[0], programme)
+    in_offering = [enrol(p, offering) for p in people[1:]]
+    in_programme = [enrol(p, programme) for p in people[1:3]]
+    # The last two in the offering's line joined at the same moment: the id decides.
+    Enrolment.objects.filter(pk__in=[e.pk for e in in_offering[1:]]).update(
+        waitlisted_at=in_offering[1].waitlisted_at
+    )
+    everyone = [e.pk for e in [*in_offering, *in_programme, confirmed]]
+    positions = selectors.waitlist_positions(everyone)
+    order = Enrolment.objects.filter(offering=offering).in_waitlist_order()
+    assert [positions[pk] for pk in order.values_list("pk", flat=True)] == [1, 2, 3]
+    assert [positions[e.pk] for e in in_programme] == [1, 2]
+    assert len(positions) == 5  # the confirmed place is in no line
+    assert [selectors.waitlist_position(e) for e in in_offering] == [1, 2, 3]
+
+
 def test_unlimited_capacity_never_waitlists(people):
     offering = factories.offering(capacity=None)
     assert all(enrol(p, offering).status == Status.CONFIRMED for p in people)
