@@ -1,6 +1,6 @@
 """Forums: who may read a space, the spaces, topics and posts pages show, moderation."""
 
-from django.db.models import Count, F, Max, Min, OuterRef, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from community import policy
@@ -104,15 +104,20 @@ def topic_get(*, pk, user):
     return topic if topic is not None and policy.can_read(topic.space, user) else None
 
 
-def topic_posts(*, topic):
-    """A topic's posts in order, each with its `helpful` count: a correlated subquery for
-    the page's rows, so neither the rows nor the pager's count group every column."""
-    return (
+def topic_posts(*, topic, reader=None):
+    """A topic's posts in order, each with its `helpful` count (a correlated subquery for
+    the page's rows, so neither the rows nor the pager's count group every column) and,
+    given a reader, `marked`: whether they found it helpful."""
+    marks = Reaction.objects.filter(post=OuterRef("pk"))
+    posts = (
         Post.objects.filter(topic=topic)
         .select_related("author__organisation", "quoted__author")
-        .annotate(helpful=_counted(Reaction.objects.filter(post=OuterRef("pk")), "post"))
+        .annotate(helpful=_counted(marks, "post"))
         .order_by("created_at", "pk")
     )
+    if reader is not None:
+        posts = posts.annotate(marked=Exists(marks.filter(user=reader)))
+    return posts
 
 
 def post_get(*, pk, user):

@@ -74,9 +74,9 @@ def topic_row(topic, reader):
 def topic_post(post, topic, reader, is_moderator, first):
     """{% topic_post post topic user is_moderator forloop.first %}: who wrote a post and
     when, what it says (or that it was removed), and the buttons this reader has on it.
-    The buttons depend only on where the reader stands (author, asker, moderator), not
-    on who they are, so readers in the same position share the kept fragment; their
-    CSRF token is in the page's one `post-actions` form, outside it."""
+    The buttons depend only on where the reader stands (author, asker, moderator, has
+    marked it helpful), not on who they are, so readers in the same position share the
+    kept fragment; their CSRF token is in the page's one `post-actions` form, outside it."""
     quoted = post.quoted if post.quoted_id and not post.quoted.is_removed else None
     question = topic.kind == Topic.Kind.QUESTION and not first
     author, organisation = _byline(reader, post.author)
@@ -96,6 +96,7 @@ def topic_post(post, topic, reader, is_moderator, first):
             "body_html": post.body_html,
             "helpful": post.helpful,
             "mine": post.author_id == reader.pk,
+            "marked": getattr(post, "marked", False),
             "locked": topic.locked,
             "can_accept": question and (topic.author_id == reader.pk or is_moderator),
         },

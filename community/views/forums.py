@@ -118,9 +118,8 @@ def _topic_page(request, pk):
 
 
 def _topic_context(request, topic, form):
-    page = Paginator(selectors.topic_posts(topic=topic), POSTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    posts = selectors.topic_posts(topic=topic, reader=request.user)
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     quote = selectors.post_in_topic(topic=topic, pk=request.GET.get("quote"))
     if quote and not form.is_bound:
         form = PostForm(initial={"body": "> " + quote.body.replace("\n", "\n> ") + "\n\n"})
@@ -169,9 +168,14 @@ def post_delete(request, pk):
 def post_helpful(request, pk):
     post = _post_or_404(request, pk)
     try:
-        services.reaction_add(post=post, user=request.user)
+        added = services.reaction_add(post=post, user=request.user)
     except services.PostRefused as refused:
         messages.error(request, refused.message)
+    else:
+        if added:
+            messages.success(request, _("Thank you: you marked this post helpful."))
+        else:
+            messages.info(request, _("You had already marked this post helpful."))
     return redirect(post.get_absolute_url())
 
 

@@ -54,6 +54,8 @@ def test_experience_helpful_reply_notification_and_moderation(page, settings):
     page.get_by_role("link", name="Letters we rewrote with tenants").click()
     page.get_by_role("button", name="Helpful").click()
     page.get_by_text("1 found this helpful").wait_for()
+    page.get_by_text("Thank you: you marked this post helpful.").wait_for()
+    page.get_by_text("You found this helpful").wait_for()
     page.get_by_label("Your reply").fill("Same here: legal saved our second round.")
     page.get_by_role("button", name="Post reply").click()
     page.get_by_text("Your reply is posted.").wait_for()

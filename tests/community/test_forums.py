@@ -178,9 +178,28 @@ def test_each_post_shows_how_many_found_it_helpful(client):
     services.reaction_add(post=first, user=readers[0])
     counts = [(p.body, p.helpful) for p in selectors.topic_posts(topic=thread)]
     assert counts == [("First", 1), ("Second", 3), ("Third", 0)]
+    marked = [p.marked for p in selectors.topic_posts(topic=thread, reader=readers[1])]
+    assert marked == [False, True, False]
     client.force_login(readers[0])
     html = client.get(thread.get_absolute_url()).content.decode()
     assert html.count("3 found this helpful") == 1 and html.count("1 found this helpful") == 1
+    # They marked the first two: the button is left only on the third.
+    assert html.count("You found this helpful") == 2
+    assert html.count(reverse("community:post-helpful", args=[first.pk])) == 0
+    helpful_urls = [reverse("community:post-helpful", args=[p.pk]) for p in thread.posts.all()]
+    assert sum(html.count(url) for url in helpful_urls) == 1
+
+
+def test_marking_helpful_says_so_and_a_second_time_says_it_was_done(client):
+    post = topic(author=old_user()).posts.get()
+    client.force_login(old_user())
+    url = reverse("community:post-helpful", args=[post.pk])
+    response = client.post(url, follow=True)
+    assert "Thank you: you marked this post helpful." in response.content.decode()
+    assert "You found this helpful" in response.content.decode()
+    response = client.post(url, follow=True)
+    assert "You had already marked this post helpful." in response.content.decode()
+    assert post.reactions.count() == 1
 
 
 def test_question_author_or_moderator_accepts_an_answer():
