@@ -95,10 +95,12 @@ def topic_list(*, space, user, kind=None, tag=None, best=False):
 
 
 def topic_get(*, pk, user):
-    """A topic in a space `user` may read, with what its page shows; None otherwise."""
+    """A topic in a space `user` may read, with what its page shows (not its author: the
+    page names the author of each post, and joining a person's row costs as much as the
+    rest of the query); None otherwise."""
     topic = (
         Topic.objects.filter(pk=pk)
-        .select_related("space", "author", "related_offering", "related_toolkit")
+        .select_related("space", "related_offering", "related_toolkit")
         .first()
     )
     return topic if topic is not None and policy.can_read(topic.space, user) else None
