@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bench.seed import SCALES, bulkload
+from bench.seed import BENCH_USER_HANDLE, SCALES, bulkload
 from community.accounts.models import Organisation, User
 from learning.models import (
     Cohort,
@@ -118,6 +118,23 @@ def seed(*, scale, log=print):
                 "decided_at": created if status in ("declined", "completed") else None,
             })  # fmt: skip
             changes.append((pk, status, created))
+    # The benchmark person also completed an offering of a programme: as that programme's
+    # alumna she is invited to its sharing meetings, so her meetings page lists some.
+    bench_person = User.objects.get(handle=BENCH_USER_HANDLE).pk
+    theirs = {row["offering_id"] for row in rows if row["user_id"] == bench_person}
+    in_programme = next(
+        o["id"]
+        for o in offerings
+        if o["programme_id"] and o["status"] == "published" and o["id"] not in theirs
+    )
+    created = now - timedelta(days=300)
+    pk = enrolment_id + len(rows)
+    rows.append({
+        "id": pk, "user_id": bench_person, "offering_id": in_programme, "programme_id": None,
+        "cohort_id": cohorts.get(in_programme), "status": "completed", "created_at": created,
+        "updated_at": created, "waitlisted_at": None, "decided_at": created,
+    })  # fmt: skip
+    changes.append((pk, "completed", created))
     bulkload.copy_model(Enrolment, rows)
     change_id = bulkload.next_id(EnrolmentStatusChange)
     bulkload.copy_model(

@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve
 
 from bench.seed import AlreadySeeded, seed_bench
 from community.models import Post, Topic, User
+from community.selectors import meeting_list
 from learning.models import Cohort, Enrolment, Offering
 
 
@@ -46,7 +47,7 @@ def test_seed_bench_fills_every_table_and_the_pages_work():
     assert seed_bench(scale="XS", log=log.append)
     assert User.objects.filter(email__endswith="@bench.innolab.test").count() == 200
     assert Offering.objects.count() == 30 and Cohort.objects.count() == 3
-    assert Enrolment.objects.count() == 600
+    assert Enrolment.objects.count() == 600 + 1  # and the benchmark person's programme
     assert Post.objects.count() == 1000 and Topic.objects.count() == 100
     assert not Post.objects.filter(search_vector__isnull=True).exists()
     assert "Scale XS seeded" in log[-1]
@@ -55,8 +56,11 @@ def test_seed_bench_fills_every_table_and_the_pages_work():
     with pytest.raises(AlreadySeeded, match="already holds"):
         seed_bench(scale="XS")
 
+    person = User.objects.get(handle="member-1")
+    upcoming, past = meeting_list(user=person)
+    assert upcoming and past  # a programme's alumna: her meetings page is not empty
     client = Client()
-    client.force_login(User.objects.get(handle="member-1"))
+    client.force_login(person)
     topic = Topic.objects.filter(space__audience="members").first()
     for path in [
         "/learning/",
