@@ -16,11 +16,14 @@ def meeting_list(*, user, now=None):
     now = now or timezone.now()
     going = Count("rsvps", filter=Q(rsvps__answer=Rsvp.Answer.GOING, rsvps__waitlisted=False))
     qs = policy.meetings_visible_to(user).select_related("programme").annotate(going=going)
-    answers = {r.meeting_id: r for r in Rsvp.objects.filter(user=user, meeting__in=qs.values("pk"))}
     upcoming = list(qs.filter(ends_at__gte=now).order_by("starts_at")[:50])
     past = list(qs.filter(ends_at__lt=now).order_by("-starts_at")[:50])
-    for meeting in upcoming + past:
-        meeting.my_rsvp = answers.get(meeting.pk)
+    # Their answers to the meetings listed, by id: the rule is not built a third time.
+    shown = upcoming + past
+    answers = Rsvp.objects.filter(user=user, meeting__in=[meeting.pk for meeting in shown])
+    answered = {rsvp.meeting_id: rsvp for rsvp in answers}
+    for meeting in shown:
+        meeting.my_rsvp = answered.get(meeting.pk)
     return upcoming, past
 
 
