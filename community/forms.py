@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from community.accounts.forms import FilterForm, RowChoiceField
+from community.accounts.forms import FilterForm, Options, RowChoiceField
 from community.accounts.models import Organisation
 from community.models import Rsvp, SpreadActivity, Topic
 from learning.models import Cohort, Offering, Programme
@@ -33,7 +33,7 @@ class DirectoryForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country")), *countries]
+        self.fields["country"].choices = Options([("", _("Any country")), *countries])
 
 
 class AdviceRequestForm(forms.Form):

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,21 @@ def add_errors(form, error, *, default_field=None):
         form.add_error(default_field, error)
 
 
+class Options(BaseChoiceIterator):
+    """A select's options already as (value, label) pairs. Django keeps a choice iterator
+    as it is, where a list would be normalised option by option, through a dozen type
+    checks each (about 5 ms of the directory's filters at 1,150 options)."""
+
+    def __init__(self, pairs):
+        self.pairs = list(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)
+
+
 class RowChoiceField(forms.TypedChoiceField):
     """A filter's select of rows (labs, programmes, cohorts, organisations): their ids and
     labels read once per form (FilterForm) with one values_list, not one model per option
@@ -32,7 +48,8 @@ class RowChoiceField(forms.TypedChoiceField):
         self.rows, self.label_field, self.empty_label = rows, label_field, empty_label
 
     def load_choices(self):
-        self.choices = [("", self.empty_label), *self.rows().values_list("pk", self.label_field)]
+        rows = self.rows().values_list("pk", self.label_field)
+        self.choices = Options([("", self.empty_label), *rows])
 
 
 def lab_choice_field():

@@ -8,7 +8,7 @@ from django import forms
 from django.template import Context, Template
 from django.utils import translation
 
-from community.accounts.forms import FilterForm
+from community.accounts.forms import FilterForm, Options
 from innolab import fragments
 from tests import factories
 
@@ -43,6 +43,10 @@ def test_a_fragment_names_fields_never_objects():
         fragments.key_part(factories.user())
     with pytest.raises(TypeError):
         fragments.key_part(object())
+    # Rows and options are walked too: an object inside a tuple is refused as well.
+    assert fragments.key_part([("a", 1), ("b", None)]) == (("a", 1), ("b", None))
+    with pytest.raises(TypeError, match="names the fields"):
+        fragments.key_part(("a", factories.user()))
 
 
 def test_the_cache_is_bounded_and_can_be_turned_off():
@@ -77,6 +81,21 @@ def test_filter_forms_mark_the_choice_and_escape_labels():
     assert '<label for="id_lab">Lab</label>' in html
     # Another choice is another fragment.
     assert "selected" not in str(Filters({"lab": ""}).as_filters()).split("A &amp;")[0][-30:]
+
+
+def test_options_are_listed_and_checked_as_given():
+    class Picked(FilterForm):
+        lab = forms.TypedChoiceField(
+            label="Lab", required=False, coerce=int, empty_value=None,
+            choices=Options([("", "Any"), (7, "Seventh lab")]),
+        )  # fmt: skip
+
+    picked = Picked({"lab": "7"})
+    assert picked.is_valid() and picked.cleaned_data["lab"] == 7
+    refused = Picked({"lab": "8"})
+    assert not refused.is_valid() and "Select a valid choice" in str(refused.errors["lab"])
+    html = str(Picked({"lab": "7"}).as_filters())
+    assert '<option value="">Any</option><option value="7" selected>Seventh lab</option>' in html
 
 
 class WithPassword(forms.Form):
