@@ -86,6 +86,8 @@ def key_part(value):
     """A hashable stand-in for `value` that equals another only when both render alike."""
     if type(value) in _ATOM_TYPES:  # the common case, without isinstance's walk
         return value
+    if type(value) is tuple:  # next most common: a row of a list, an option of a select
+        return tuple(key_part(item) for item in value)
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, _ATOMS):
