@@ -123,18 +123,23 @@ def seed(*, scale, log=print):
     bench_person = User.objects.get(handle=BENCH_USER_HANDLE).pk
     theirs = {row["offering_id"] for row in rows if row["user_id"] == bench_person}
     in_programme = next(
-        o["id"]
-        for o in offerings
-        if o["programme_id"] and o["status"] == "published" and o["id"] not in theirs
+        (
+            o["id"]
+            for o in offerings
+            if o["programme_id"] and o["status"] == "published" and o["id"] not in theirs
+        ),
+        None,
     )
-    created = now - timedelta(days=300)
-    pk = enrolment_id + len(rows)
-    rows.append({
-        "id": pk, "user_id": bench_person, "offering_id": in_programme, "programme_id": None,
-        "cohort_id": cohorts.get(in_programme), "status": "completed", "created_at": created,
-        "updated_at": created, "waitlisted_at": None, "decided_at": created,
-    })  # fmt: skip
-    changes.append((pk, "completed", created))
+    if in_programme is not None:  # every scale has one; a smaller one might not
+        created = now - timedelta(days=300)
+        pk = enrolment_id + len(rows)
+        rows.append({
+            "id": pk, "user_id": bench_person, "offering_id": in_programme,
+            "programme_id": None, "cohort_id": cohorts.get(in_programme),
+            "status": "completed", "created_at": created, "updated_at": created,
+            "waitlisted_at": None, "decided_at": created,
+        })  # fmt: skip
+        changes.append((pk, "completed", created))
     bulkload.copy_model(Enrolment, rows)
     change_id = bulkload.next_id(EnrolmentStatusChange)
     bulkload.copy_model(
