@@ -25,6 +25,17 @@ TAGS = [
     "facilitation", "systems thinking", "foresight", "inclusion", "housing", "mobility",
     "health", "education", "welfare",
 ]  # fmt: skip
+# The benchmark person's places, the same at every scale (so her pages ask the same
+# questions at S and L): a status and what the offering must be. The first is in a
+# programme, so she is its alumna and its sharing meetings are hers.
+BENCH_PLACES = (
+    ("completed", lambda o: o["programme_id"] is not None),
+    ("completed", lambda o: o["mode"] == "class"),
+    ("confirmed", lambda o: o["mode"] == "project"),
+    ("waitlisted", lambda o: o["mode"] == "class"),
+    ("applied", lambda o: o["mode"] == "secondment"),
+    ("withdrawn", lambda o: True),
+)
 STATUSES = (
     ["confirmed"] * 40 + ["completed"] * 35 + ["applied"] * 8 + ["waitlisted"] * 5
     + ["withdrawn"] * 7 + ["declined"] * 5
@@ -103,7 +114,10 @@ def seed(*, scale, log=print):
     offering_ids = [o["id"] for o in offerings]
     enrolment_id = bulkload.next_id(Enrolment)
     rows, changes = [], []
+    bench_person = User.objects.get(handle=BENCH_USER_HANDLE).pk
     for person in users:
+        if person == bench_person:
+            continue  # her places are BENCH_PLACES, below
         for target in rng.sample(offering_ids, per_person):
             if len(rows) >= sizes["enrolments"]:
                 break
@@ -118,28 +132,20 @@ def seed(*, scale, log=print):
                 "decided_at": created if status in ("declined", "completed") else None,
             })  # fmt: skip
             changes.append((pk, status, created))
-    # The benchmark person also completed an offering of a programme: as that programme's
-    # alumna she is invited to its sharing meetings, so her meetings page lists some.
-    bench_person = User.objects.get(handle=BENCH_USER_HANDLE).pk
-    theirs = {row["offering_id"] for row in rows if row["user_id"] == bench_person}
-    in_programme = next(
-        (
-            o["id"]
-            for o in offerings
-            if o["programme_id"] and o["status"] == "published" and o["id"] not in theirs
-        ),
-        None,
-    )
-    if in_programme is not None:  # every scale has one; a smaller one might not
-        created = now - timedelta(days=300)
+    published, taken = [o for o in offerings if o["status"] == "published"], set()
+    for n, (status, wanted) in enumerate(BENCH_PLACES):
+        target = next(o["id"] for o in published if wanted(o) and o["id"] not in taken)
+        taken.add(target)
+        created = now - timedelta(days=300 - n)
         pk = enrolment_id + len(rows)
         rows.append({
-            "id": pk, "user_id": bench_person, "offering_id": in_programme,
-            "programme_id": None, "cohort_id": cohorts.get(in_programme),
-            "status": "completed", "created_at": created, "updated_at": created,
-            "waitlisted_at": None, "decided_at": created,
+            "id": pk, "user_id": bench_person, "offering_id": target, "programme_id": None,
+            "cohort_id": cohorts.get(target) if status in ("confirmed", "completed") else None,
+            "status": status, "created_at": created, "updated_at": created,
+            "waitlisted_at": created if status == "waitlisted" else None,
+            "decided_at": created if status == "completed" else None,
         })  # fmt: skip
-        changes.append((pk, "completed", created))
+        changes.append((pk, status, created))
     bulkload.copy_model(Enrolment, rows)
     change_id = bulkload.next_id(EnrolmentStatusChange)
     bulkload.copy_model(

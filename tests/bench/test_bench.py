@@ -47,7 +47,18 @@ def test_seed_bench_fills_every_table_and_the_pages_work():
     assert seed_bench(scale="XS", log=log.append)
     assert User.objects.filter(email__endswith="@bench.innolab.test").count() == 200
     assert Offering.objects.count() == 30 and Cohort.objects.count() == 3
-    assert Enrolment.objects.count() == 600 + 1  # and the benchmark person's programme
+    person = User.objects.get(handle="member-1")
+    # The others' places (3 each), and hers: the same at every scale.
+    assert Enrolment.objects.exclude(user=person).count() == 600 - 3
+    assert sorted(Enrolment.objects.filter(user=person).values_list("status", flat=True)) == [
+        "applied",
+        "completed",
+        "completed",
+        "confirmed",
+        "waitlisted",
+        "withdrawn",
+    ]
+    assert not person.toolkit_uses.exists()
     assert Post.objects.count() == 1000 and Topic.objects.count() == 100
     assert not Post.objects.filter(search_vector__isnull=True).exists()
     assert "Scale XS seeded" in log[-1]
@@ -56,7 +67,6 @@ def test_seed_bench_fills_every_table_and_the_pages_work():
     with pytest.raises(AlreadySeeded, match="already holds"):
         seed_bench(scale="XS")
 
-    person = User.objects.get(handle="member-1")
     upcoming, past = meeting_list(user=person)
     assert upcoming and past  # a programme's alumna: her meetings page is not empty
     client = Client()
