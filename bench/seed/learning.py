@@ -114,6 +114,18 @@ def seed(*, scale, log=print):
     offering_ids = [o["id"] for o in offerings]
     enrolment_id = bulkload.next_id(Enrolment)
     rows, changes = [], []
+
+    def place(person, target, status, created):
+        pk = enrolment_id + len(rows)
+        rows.append({
+            "id": pk, "user_id": person, "offering_id": target, "programme_id": None,
+            "cohort_id": cohorts.get(target) if status in ("confirmed", "completed") else None,
+            "status": status, "created_at": created, "updated_at": created,
+            "waitlisted_at": created if status == "waitlisted" else None,
+            "decided_at": created if status in ("declined", "completed") else None,
+        })  # fmt: skip
+        changes.append((pk, status, created))
+
     bench_person = User.objects.get(handle=BENCH_USER_HANDLE).pk
     for person in users:
         if person == bench_person:
@@ -122,30 +134,12 @@ def seed(*, scale, log=print):
             if len(rows) >= sizes["enrolments"]:
                 break
             status = rng.choice(STATUSES)
-            created = now - timedelta(days=rng.randint(1, 700))
-            pk = enrolment_id + len(rows)
-            rows.append({
-                "id": pk, "user_id": person, "offering_id": target, "programme_id": None,
-                "cohort_id": cohorts.get(target) if status in ("confirmed", "completed") else None,
-                "status": status, "created_at": created, "updated_at": created,
-                "waitlisted_at": created if status == "waitlisted" else None,
-                "decided_at": created if status in ("declined", "completed") else None,
-            })  # fmt: skip
-            changes.append((pk, status, created))
+            place(person, target, status, now - timedelta(days=rng.randint(1, 700)))
     published, taken = [o for o in offerings if o["status"] == "published"], set()
     for n, (status, wanted) in enumerate(BENCH_PLACES):
         target = next(o["id"] for o in published if wanted(o) and o["id"] not in taken)
         taken.add(target)
-        created = now - timedelta(days=300 - n)
-        pk = enrolment_id + len(rows)
-        rows.append({
-            "id": pk, "user_id": bench_person, "offering_id": target, "programme_id": None,
-            "cohort_id": cohorts.get(target) if status in ("confirmed", "completed") else None,
-            "status": status, "created_at": created, "updated_at": created,
-            "waitlisted_at": created if status == "waitlisted" else None,
-            "decided_at": created if status == "completed" else None,
-        })  # fmt: skip
-        changes.append((pk, status, created))
+        place(bench_person, target, status, now - timedelta(days=300 - n))
     bulkload.copy_model(Enrolment, rows)
     change_id = bulkload.next_id(EnrolmentStatusChange)
     bulkload.copy_model(
