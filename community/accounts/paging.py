@@ -1,6 +1,9 @@
-"""Long lists are shown a page at a time, whichever app they belong to."""
+"""Long lists are shown a page at a time, whichever app they belong to: the pager, and
+counts for the rows of a page."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 
 
 def paginate(request, rows, per_page):
@@ -10,3 +13,10 @@ def paginate(request, rows, per_page):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def counted(rows, key):
+    """How many of `rows` (a queryset correlated to the outer row through OuterRef) there
+    are, as a subquery grouped on `key`, 0 for none: computed for a page's rows only,
+    after the LIMIT, with no GROUP BY over the outer query's columns."""
+    return Coalesce(Subquery(rows.order_by().values(key).annotate(n=Count("pk")).values("n")), 0)

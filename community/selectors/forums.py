@@ -1,9 +1,9 @@
 """Forums: who may read a space, the spaces, topics and posts pages show, moderation."""
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from community import policy
+from community.accounts.paging import counted
 from community.accounts.tags import tagged_ids
 from community.models import Follow, Post, Reaction, Space, Topic, TopicRead
 
@@ -31,13 +31,6 @@ def space_by_id(value):
     """The space a moderation form names by id (any space: moderators see all), or None
     for a missing or malformed id."""
     return Space.objects.filter(pk=value).first() if str(value or "").isdigit() else None
-
-
-def _counted(rows, key):
-    """How many of `rows` (a queryset correlated to the outer row through OuterRef) there
-    are, as a subquery grouped on `key`, 0 for none: computed for a page's rows only,
-    after the LIMIT, with no GROUP BY over the outer query's columns."""
-    return Coalesce(Subquery(rows.order_by().values(key).annotate(n=Count("pk")).values("n")), 0)
 
 
 class CountedApart:
@@ -80,8 +73,8 @@ def topic_list(*, space, user, kind=None, tag=None, best=False):
     rows = (
         base.select_related("author")
         .annotate(
-            reply_count=_counted(Post.objects.filter(topic=OuterRef("pk")), "topic_id") - 1,
-            helpful=_counted(
+            reply_count=counted(Post.objects.filter(topic=OuterRef("pk")), "topic_id") - 1,
+            helpful=counted(
                 Reaction.objects.filter(post__topic=OuterRef("pk")).annotate(
                     topic_id=F("post__topic_id")
                 ),
@@ -114,7 +107,7 @@ def topic_posts(*, topic, reader=None):
     posts = (
         Post.objects.filter(topic=topic)
         .select_related("author__organisation", "quoted__author")
-        .annotate(helpful=_counted(marks, "post"))
+        .annotate(helpful=counted(marks, "post"))
         .order_by("created_at", "pk")
     )
     if reader is not None:

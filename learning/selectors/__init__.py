@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.accounts.paging import counted
 from community.accounts.tags import tag_names, tagged_ids
 from learning import policy, registry
 from learning.models import (
@@ -50,21 +51,13 @@ def waitlist_positions(enrolment_ids):
     """{id: place in line, 1 for the first} of the waitlisted among `enrolment_ids`, in
     one query, whatever their offerings or programmes."""
     # A place has exactly one target, so the other side of the OR compares with NULL.
-    ahead = Subquery(
-        Enrolment.objects.filter(
-            Q(offering=OuterRef("offering")) | Q(programme=OuterRef("programme"))
-        )
-        .ahead_in_line(waitlisted_at=OuterRef("waitlisted_at"), pk=OuterRef("pk"))
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values("n"),
-        output_field=IntegerField(),
-    )
+    ahead = Enrolment.objects.filter(
+        Q(offering=OuterRef("offering")) | Q(programme=OuterRef("programme"))
+    ).ahead_in_line(waitlisted_at=OuterRef("waitlisted_at"), pk=OuterRef("pk"))
     return dict(
         Enrolment.objects.waitlisted()
         .filter(pk__in=enrolment_ids)
-        .annotate(position=Coalesce(ahead, Value(0)) + 1)
+        .annotate(position=counted(ahead, "status") + 1)
         .values_list("pk", "position")
     )
 
