@@ -4,13 +4,13 @@ the three modes with tags, cohorts, enrolments in every status and their audit r
 import random
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 
 from bench.seed import BENCH_USER_HANDLE, SCALES, bulkload
 from community.accounts.models import Organisation, User
+from community.accounts.paging import counted
 from learning.models import (
     Cohort,
     Enrolment,
@@ -149,12 +149,6 @@ def seed(*, scale, log=print):
     )  # fmt: skip
     bulkload.reset_sequences(Programme, Offering, Cohort, Enrolment, EnrolmentStatusChange)
     # The places taken each offering keeps (the enrolment services count them one by one).
-    seated = (
-        Enrolment.objects.filter(offering=OuterRef("pk"), status__in=Enrolment.SEATED)
-        .order_by()
-        .values("offering")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    Offering.objects.update(seats_taken=Coalesce(Subquery(seated), 0))
+    seated = Enrolment.objects.filter(offering=OuterRef("pk"), status__in=Enrolment.SEATED)
+    Offering.objects.update(seats_taken=counted(seated, "offering"))
     log(f"  enrolments: {len(rows)} (with their audit rows)")
