@@ -11,14 +11,17 @@ class ToolkitsConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from community.accounts import data_rights
+        from innolab import versions
         from learning import registry
+        from learning.apps import CATALOGUE
         from toolkits import data, services
         from toolkits.catalogue import toolkit_source
-        from toolkits.models import ToolkitFile
+        from toolkits.models import Toolkit, ToolkitFile
 
         # Toolkits join the learning catalogue and the learning cycle as the fourth mode;
         # learning knows them only through this registration.
         registry.register(toolkit_source)
+        versions.watch(CATALOGUE, Toolkit)  # its cards are in the catalogue
         data_rights.register_exporter("toolkits", data.export)
         data_rights.register_eraser(data.erase)
         # Clean-up, not control flow: a deleted version's stored object is removed.
