@@ -1,5 +1,6 @@
 """Bench only (bench.settings): each response says how many fragments it took from the
-fragment cache and how many it rendered, so `make bench` can report the hit rate."""
+fragment caches (pieces, and visitors' page bodies) and how many it rendered, so `make
+bench` can report the hit rate."""
 
 from innolab import fragments
 
@@ -9,8 +10,9 @@ class FragmentCountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        hits, misses = fragments.cache.hits, fragments.cache.misses
+        caches = (fragments.cache, fragments.bodies)
+        hits, misses = sum(c.hits for c in caches), sum(c.misses for c in caches)
         response = self.get_response(request)
-        response["X-Fragment-Hits"] = str(fragments.cache.hits - hits)
-        response["X-Fragment-Misses"] = str(fragments.cache.misses - misses)
+        response["X-Fragment-Hits"] = str(sum(c.hits for c in caches) - hits)
+        response["X-Fragment-Misses"] = str(sum(c.misses for c in caches) - misses)
         return response

@@ -36,7 +36,7 @@ os.environ["LOG_LEVEL"] = "WARNING"
 parser = argparse.ArgumentParser()
 parser.add_argument("pages", nargs="*")
 parser.add_argument("--profile", action="store_true")
-parser.add_argument("--cold", action="store_true", help="empty the fragment cache each time")
+parser.add_argument("--cold", action="store_true", help="empty the fragment caches each time")
 parser.add_argument("--repeat", type=int, default=30)
 args = parser.parse_args()
 
@@ -94,6 +94,7 @@ connection.execute_wrappers.append(split.execute)
 def fragments_cleared():
     if args.cold:
         fragments.cache.clear()
+        fragments.bodies.clear()
 
 
 clients = {False: Client(HTTP_HOST="127.0.0.1"), True: Client(HTTP_HOST="127.0.0.1")}

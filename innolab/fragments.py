@@ -81,6 +81,12 @@ class FragmentCache:
 
 cache = FragmentCache(getattr(settings, "FRAGMENT_CACHE_ENTRIES", 5000))
 
+# Larger pieces: the body of a page as every visitor sees it (a list of twenty cards, an
+# offering's page), each kept with the moment it stops being right by the clock alone.
+# Their keys name a version the database keeps (innolab.versions), so they are never out
+# of date either. Fewer entries, as each is tens of kilobytes.
+bodies = FragmentCache(getattr(settings, "BODY_CACHE_ENTRIES", 300))
+
 
 def key_part(value):
     """A hashable stand-in for `value` that equals another only when both render alike."""
@@ -120,6 +126,19 @@ def get_or_render(name, values, make):
         html = str(make())
         cache.set(key, html)
     return mark_safe(html)  # noqa: S308 # nosec B308 B703 - rendered by our templates
+
+
+def get_or_render_until(name, values, make, *, now):
+    """The kept piece `name` for `values`, made by `make()` when missing or when `now` has
+    reached the moment it was kept until. `make()` returns (a tuple of strings, that
+    moment or None for "until the key changes"); so does this, the strings marked safe."""
+    key = fragment_key(name, values)
+    kept = bodies.get(key)
+    if kept is None or (kept[1] is not None and now >= kept[1]):
+        parts, until = make()
+        kept = (tuple(str(part) for part in parts), until)
+        bodies.set(key, kept)
+    return tuple(mark_safe(part) for part in kept[0])  # noqa: S308 # nosec B308 B703 - rendered by our templates
 
 
 def render(template_name, data):

@@ -160,6 +160,10 @@ else:
 # Rendered pieces of pages (cards, posts, filter forms) kept in each process, keyed by
 # everything they show (innolab/fragments.py): at most this many; 0 turns them off.
 FRAGMENT_CACHE_ENTRIES = env.int("FRAGMENT_CACHE_ENTRIES", default=5000)
+# The bodies of pages as every visitor sees them (the catalogue, an offering), keyed on the
+# version the database keeps of what they show (innolab/versions.py): at most this many
+# (tens of KiB each); 0 turns them off.
+BODY_CACHE_ENTRIES = env.int("BODY_CACHE_ENTRIES", default=300)
 
 # --- Accounts (django-allauth) -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -4,15 +4,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.accounts.adapters import continue_after_login
 from community.accounts.decorators import lab_staff_required
 from community.accounts.forms import add_errors
-from community.accounts.paging import paginate
+from community.accounts.paging import known_params, paginate
 from community.accounts.tags import attach_tags
+from innolab import fragments, versions
 from learning import calendar, exports, policy, registry, selectors, services
+from learning.apps import CATALOGUE
 from learning.forms import CatalogueForm, EnrolmentForm, FeedbackForm, FollowUpForm, RatingsForm
 from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Moment, Offering, UsedAtWork
 from learning.selectors import outcomes as outcome_selectors
@@ -20,15 +24,67 @@ from learning.selectors import outcomes as outcome_selectors
 PAGE_SIZE = 20
 
 
+def for_visitors(request, name, values, make):
+    """A page as every visitor sees it: its title and body (`make()` returns them, with
+    the template and context of the body) kept under `values` and the catalogue's version
+    (innolab.versions), until the clock alone would change them. So the pages are
+    never out of date: any write to a table they show gives them a new key. The rest of
+    the page (messages, the language form and its token) is rendered for this visitor."""
+    version = versions.current(CATALOGUE)
+    now = timezone.now()
+
+    def render_parts():
+        title, template, context = make()
+        return title, render_to_string(template, context, request)
+
+    if version is None:  # inside a transaction: nothing to key on
+        title, body = render_parts()
+    else:
+        title, body = fragments.get_or_render_until(
+            name,
+            [version, *values],
+            lambda: (render_parts(), selectors.catalogue_changes_at(now)),
+            now=now,
+        )
+    return render(request, "visitor_page.html", {"kept_title": title, "kept_body": body})
+
+
+def _visitor_params(request, form_class):
+    """The known filters and page a visitor asked for, as the key of the page they see;
+    None when the page is not kept: a signed-in reader (the page shows their state), a
+    free-text search, or a value no link of ours makes."""
+    if request.user.is_authenticated or request.GET.get("q"):
+        return None
+    params = []
+    for name in [*form_class.base_fields, "page"]:
+        values = request.GET.getlist(name)
+        if len(values) > 1 or any(len(value) > 40 for value in values):
+            return None
+        params.append(values[0] if values else None)
+    page = params[-1]
+    if page is not None and not (page.isdigit() and len(page) <= 4):
+        return None
+    return tuple(params)
+
+
 def catalogue(request):
-    return render(request, "learning/catalogue.html", _catalogue_context(request))
+    params = _visitor_params(request, CatalogueForm)
+    if params is None:
+        return render(request, "learning/catalogue.html", _catalogue_context(request))
+    return for_visitors(
+        request,
+        "catalogue",
+        params,
+        lambda: (_("Learn"), "learning/_catalogue_body.html", _catalogue_context(request)),
+    )
 
 
 def _catalogue_context(request):
-    form = CatalogueForm(request.GET or None)
+    form = CatalogueForm(known_params(request.GET, CatalogueForm.base_fields) or None)
     filters = form.cleaned_data if form.is_valid() else {}
     results = selectors.catalogue_results(user=request.user, filters=filters)
-    page, query = paginate(request, results, PAGE_SIZE)
+    # The pager's links keep the filters, not whatever else the address held.
+    page, query = paginate(request, results, PAGE_SIZE, keep=CatalogueForm.base_fields)
     mine_offerings, _mine_programmes = selectors.active_target_ids(request.user)
     for model in {type(item) for item in page}:
         attach_tags(item for item in page if type(item) is model)
@@ -80,7 +136,15 @@ def _target_context(request, target, *, form=None):
 
 
 def offering_detail(request, slug):
-    return _target_page(request, selectors.offering_get(slug=slug, user=request.user))
+    if request.user.is_authenticated:
+        return _target_page(request, selectors.offering_get(slug=slug, user=request.user))
+    return for_visitors(request, "offering", [slug], lambda: _visitor_offering(request, slug))
+
+
+def _visitor_offering(request, slug):
+    target = selectors.offering_get(slug=slug, user=request.user)
+    _template, context = _target_context(request, target)  # 404 when there is none
+    return target.title, "learning/_offering_body.html", context
 
 
 def programme_detail(request, slug):

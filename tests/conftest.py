@@ -12,6 +12,7 @@ def _clear_cache():
     # Kept fragments are right for any test (keyed by content), but each starts cold.
     cache.clear()
     fragments.cache.clear()
+    fragments.bodies.clear()
     yield
     cache.clear()
     # A request in French leaves French active in the thread (LocaleMiddleware does not

@@ -6,13 +6,22 @@ from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 
 
-def paginate(request, rows, per_page):
+def paginate(request, rows, per_page, keep=None):
     """(the page `request` asks for, the rest of its query string): the second lets the
-    pagination links keep the list's filters."""
+    pagination links keep the list's filters (only the parameters named in `keep`, when
+    given)."""
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = request.GET.copy() if keep is None else known_params(request.GET, keep)
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def known_params(query, names):
+    """A copy of the QueryDict `query` with only the parameters in `names`."""
+    known = query.copy()
+    for name in set(known) - set(names):
+        del known[name]
+    return known
 
 
 def counted(rows, key):

@@ -2,10 +2,10 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +134,23 @@ def programme_strip(*, now=None):
     for programme in programmes:
         programme.step_count = steps[programme.pk]
     return programmes
+
+
+def catalogue_changes_at(now):
+    """The next moment the catalogue changes by the clock alone, with no write: an
+    application deadline passing, or a new day (in the reader's time zone or the labs'),
+    on which offerings start, end and close enrolment."""
+    moments = [
+        datetime.combine(timezone.localdate(now, zone) + timedelta(days=1), time.min, zone)
+        for zone in (timezone.get_current_timezone(), timezone.get_default_timezone())
+    ]
+    for model in (Offering, Programme):
+        deadline = model.objects.filter(application_deadline__gt=now).aggregate(
+            next=Min("application_deadline")
+        )["next"]
+        if deadline is not None:
+            moments.append(deadline)
+    return min(moments)
 
 
 def active_target_ids(user):

@@ -1,7 +1,7 @@
 """Fragments are kept by everything they show: a change shows at once, nothing personal
 or stale is ever served, and the cache stays bounded."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django import forms
@@ -155,3 +155,22 @@ def test_mode_labels_name_registered_modes_too():
     for source in registry.sources():
         assert mode_label(source.mode) == source.label
     assert mode_label("unknown") == "unknown"
+
+
+def test_a_kept_body_is_made_again_once_the_clock_reaches_its_moment():
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    made = []
+
+    def make(until):
+        made.append(until)
+        return ("Title", f"<p>body {len(made)}</p>"), until
+
+    def get(at, until=now + timedelta(minutes=1), key=1):
+        return fragments.get_or_render_until("body", [key], lambda: make(until), now=at)
+
+    assert get(now) == ("Title", "<p>body 1</p>")
+    assert get(now + timedelta(seconds=59))[1] == "<p>body 1</p>"  # kept
+    assert get(now + timedelta(minutes=1))[1] == "<p>body 2</p>"  # its moment: made again
+    assert get(now, until=None, key=2)[1] == "<p>body 3</p>"
+    assert get(now + timedelta(days=999), key=2)[1] == "<p>body 3</p>"  # no moment: kept
+    assert len(made) == 3
