@@ -23,6 +23,7 @@ it off): no network round trip, nothing shared between people that the key does 
 and nothing a visitor can flood (its keys come from rows, not from query strings).
 """
 
+import re
 import threading
 from collections import OrderedDict
 from datetime import date, datetime, time
@@ -34,6 +35,7 @@ from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -139,6 +141,32 @@ def get_or_render_until(name, values, make, *, now):
         kept = (tuple(str(part) for part in parts), until)
         bodies.set(key, kept)
     return tuple(mark_safe(part) for part in kept[0])  # noqa: S308 # nosec B308 B703 - rendered by our templates
+
+
+def slot(name, key):
+    """A marker in a kept piece for a value that changes more often than the piece (a
+    toolkit's downloads): `fill_slots` puts the value in for each request."""
+    if not (str(name).isidentifier() and str(key).isalnum()):
+        raise ValueError("a slot is named by a name and a key of letters and digits")
+    return mark_safe(f"<!--slot:{name}:{key}-->")  # noqa: S308 # nosec B308 B703 - checked above
+
+
+_SLOT = re.compile(r"<!--slot:(\w+):(\w+)-->")
+
+
+def slot_keys(html, name):
+    """The keys of the slots `name` in `html`."""
+    return [key for slot_name, key in _SLOT.findall(html) if slot_name == name]
+
+
+def fill_slots(html, values):
+    """`html` with each slot replaced by its value, escaped (`values`: {name: {key:
+    value}}; a key with no value is shown as 0)."""
+
+    def value(match):
+        return escape(values.get(match[1], {}).get(match[2], 0))
+
+    return mark_safe(_SLOT.sub(value, html))  # noqa: S308 # nosec B308 B703 - values escaped
 
 
 def render(template_name, data):

@@ -4,8 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,9 +12,7 @@ from community.accounts.decorators import lab_staff_required
 from community.accounts.forms import add_errors
 from community.accounts.paging import known_params, paginate
 from community.accounts.tags import attach_tags
-from innolab import fragments, versions
-from learning import calendar, exports, policy, registry, selectors, services
-from learning.apps import CATALOGUE
+from learning import calendar, exports, policy, registry, selectors, services, visitors
 from learning.forms import CatalogueForm, EnrolmentForm, FeedbackForm, FollowUpForm, RatingsForm
 from learning.models import MODE_EXPLANATIONS, Enrolment, Mode, Moment, Offering, UsedAtWork
 from learning.selectors import outcomes as outcome_selectors
@@ -24,57 +20,14 @@ from learning.selectors import outcomes as outcome_selectors
 PAGE_SIZE = 20
 
 
-def for_visitors(request, name, values, make):
-    """A page as every visitor sees it: its title and body (`make()` returns them, with
-    the template and context of the body) kept under `values` and the catalogue's version
-    (innolab.versions), until the clock alone would change them. So the pages are
-    never out of date: any write to a table they show gives them a new key. The rest of
-    the page (messages, the language form and its token) is rendered for this visitor."""
-    version = versions.current(CATALOGUE)
-    now = timezone.now()
-
-    def render_parts():
-        title, template, context = make()
-        return title, render_to_string(template, context, request)
-
-    if version is None:  # inside a transaction: nothing to key on
-        title, body = render_parts()
-    else:
-        title, body = fragments.get_or_render_until(
-            name,
-            [version, *values],
-            lambda: (render_parts(), selectors.catalogue_changes_at(now)),
-            now=now,
-        )
-    return render(request, "visitor_page.html", {"kept_title": title, "kept_body": body})
-
-
-def _visitor_params(request, form_class):
-    """The known filters and page a visitor asked for, as the key of the page they see;
-    None when the page is not kept: a signed-in reader (the page shows their state), a
-    free-text search, or a value no link of ours makes."""
-    if request.user.is_authenticated or request.GET.get("q"):
-        return None
-    params = []
-    for name in [*form_class.base_fields, "page"]:
-        values = request.GET.getlist(name)
-        if len(values) > 1 or any(len(value) > 40 for value in values):
-            return None
-        params.append(values[0] if values else None)
-    page = params[-1]
-    if page is not None and not (page.isdigit() and len(page) <= 4):
-        return None
-    return tuple(params)
-
-
 def catalogue(request):
-    params = _visitor_params(request, CatalogueForm)
-    if params is None:
+    asked = visitors.params(request, CatalogueForm)
+    if asked is None:
         return render(request, "learning/catalogue.html", _catalogue_context(request))
-    return for_visitors(
+    return visitors.page(
         request,
         "catalogue",
-        params,
+        asked,
         lambda: (_("Learn"), "learning/_catalogue_body.html", _catalogue_context(request)),
     )
 
@@ -138,7 +91,7 @@ def _target_context(request, target, *, form=None):
 def offering_detail(request, slug):
     if request.user.is_authenticated:
         return _target_page(request, selectors.offering_get(slug=slug, user=request.user))
-    return for_visitors(request, "offering", [slug], lambda: _visitor_offering(request, slug))
+    return visitors.page(request, "offering", [slug], lambda: _visitor_offering(request, slug))
 
 
 def _visitor_offering(request, slug):

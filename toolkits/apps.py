@@ -16,12 +16,18 @@ class ToolkitsConfig(AppConfig):
         from learning.apps import CATALOGUE
         from toolkits import data, services
         from toolkits.catalogue import toolkit_source
-        from toolkits.models import Toolkit, ToolkitFile
+        from toolkits.models import MethodCard, Toolkit, ToolkitFile, ToolkitUse
 
         # Toolkits join the learning catalogue and the learning cycle as the fourth mode;
         # learning knows them only through this registration.
         registry.register(toolkit_source)
-        versions.watch(CATALOGUE, Toolkit)  # its cards are in the catalogue
+        # Toolkits are in the catalogue, and their pages are kept for visitors with it
+        # (learning.visitors). Downloads are not watched: they are filled in live, so a
+        # visitor's download never gives everyone's pages a new key.
+        versions.watch(
+            CATALOGUE, Toolkit, ToolkitFile, MethodCard, ToolkitUse,
+            Toolkit.capabilities.through, Toolkit.related_offerings.through,
+        )  # fmt: skip
         data_rights.register_exporter("toolkits", data.export)
         data_rights.register_eraser(data.erase)
         # Clean-up, not control flow: a deleted version's stored object is removed.

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from community.accounts.paging import paginate
+from community.accounts.paging import known_params, paginate
 from community.accounts.tags import attach_tags
-from innolab import storage
+from innolab import fragments, storage
+from learning import visitors
 from toolkits import selectors, services
 from toolkits.forms import ToolkitFilterForm, UseForm
 from toolkits.models import ToolkitFile
@@ -17,13 +18,38 @@ PAGE_SIZE = 20
 
 
 def toolkit_list(request):
-    return render(request, "toolkits/toolkit_list.html", _list_context(request))
+    asked = visitors.params(request, ToolkitFilterForm, free_text=("q", "audience"))
+    if asked is None or request.GET.get("sort") == "popular":  # ordered by downloads: live
+        return render(request, "toolkits/toolkit_list.html", _list_context(request))
+    return visitors.page(
+        request,
+        "toolkit-list",
+        asked,
+        lambda: (
+            _("Toolkits"),
+            "toolkits/_list_body.html",
+            _list_context(request) | {"live_downloads": True},
+        ),
+        clock=None,  # nothing on the list changes by the clock alone
+        fill=_downloads,
+    )
+
+
+def _downloads(body):
+    """The downloads of the toolkits in a kept list (its slots), as they are now."""
+    totals = selectors.download_totals(fragments.slot_keys(body, "downloads"))
+    return {"downloads": {str(pk): n for pk, n in totals.items()}}
 
 
 def _list_context(request):
-    form = ToolkitFilterForm(request.GET or None)
+    form = ToolkitFilterForm(known_params(request.GET, ToolkitFilterForm.base_fields) or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page, query = paginate(request, selectors.toolkit_list(filters=filters), PAGE_SIZE)
+    page, query = paginate(
+        request,
+        selectors.toolkit_list(filters=filters),
+        PAGE_SIZE,
+        keep=ToolkitFilterForm.base_fields,
+    )
     attach_tags(page)
     return {"form": form, "page": page, "query": query, "filtered": bool(filters)}
 
@@ -56,11 +82,16 @@ def _detail_context(request, toolkit, *, form=None):
 
 
 def toolkit_detail(request, slug):
-    return render(
-        request,
-        "toolkits/toolkit_detail.html",
-        _detail_context(request, _toolkit_or_404(request, slug)),
+    if request.user.is_authenticated:
+        return _detail(request, _toolkit_or_404(request, slug))
+    return visitors.page(
+        request, "toolkit", [slug], lambda: _visitor_detail(request, slug), clock=None
     )
+
+
+def _visitor_detail(request, slug):
+    toolkit = _toolkit_or_404(request, slug)
+    return toolkit.title, "toolkits/_detail_body.html", _detail_context(request, toolkit)
 
 
 def _serve(request, file):

@@ -174,3 +174,13 @@ def test_a_kept_body_is_made_again_once_the_clock_reaches_its_moment():
     assert get(now, until=None, key=2)[1] == "<p>body 3</p>"
     assert get(now + timedelta(days=999), key=2)[1] == "<p>body 3</p>"  # no moment: kept
     assert len(made) == 3
+
+
+def test_slots_are_filled_escaped_and_only_made_of_names_and_keys():
+    kept = f"<dd>{fragments.slot('downloads', 7)}</dd><dd>{fragments.slot('downloads', 8)}</dd>"
+    assert fragments.slot_keys(kept, "downloads") == ["7", "8"]
+    filled = fragments.fill_slots(kept, {"downloads": {"7": 12, "8": "<b>"}})
+    assert filled == "<dd>12</dd><dd>&lt;b&gt;</dd>"
+    assert fragments.fill_slots(kept, {}) == "<dd>0</dd><dd>0</dd>"
+    with pytest.raises(ValueError):
+        fragments.slot("downloads", "7--><script>")

@@ -10,9 +10,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def toolkit_card(toolkit):
+def toolkit_card(toolkit, live_downloads=False):
     """{% toolkit_card toolkit %}: a toolkit from the list's selector (download and user
-    totals) with its `tag_list` set."""
+    totals) with its `tag_list` set. With `live_downloads`, the downloads are a slot
+    filled for each request (the list as every visitor sees it, learning.visitors)."""
     return fragments.render(
         "toolkits/_toolkit_card.html",
         {
@@ -21,7 +22,9 @@ def toolkit_card(toolkit):
             "summary": toolkit.summary,
             "lab": toolkit.host_lab.name,
             "licence": str(LICENCE_LABELS.get(toolkit.licence, toolkit.licence)),
-            "downloads": toolkit.downloads,
+            "downloads": (
+                fragments.slot("downloads", toolkit.pk) if live_downloads else toolkit.downloads
+            ),
             "used_by": toolkit.used_by,
             "tags": toolkit.tag_list,
         },
