@@ -10,9 +10,13 @@ class FragmentCountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        caches = (fragments.cache, fragments.bodies)
-        hits, misses = sum(c.hits for c in caches), sum(c.misses for c in caches)
+        pieces, bodies = fragments.cache, fragments.bodies
+        before = (pieces.hits, pieces.misses, bodies.hits, bodies.misses)
         response = self.get_response(request)
-        response["X-Fragment-Hits"] = str(sum(c.hits for c in caches) - hits)
-        response["X-Fragment-Misses"] = str(sum(c.misses for c in caches) - misses)
+        after = (pieces.hits, pieces.misses, bodies.hits, bodies.misses)
+        for header, was, now in zip(HEADERS, before, after, strict=True):
+            response[header] = str(now - was)
         return response
+
+
+HEADERS = ("X-Fragment-Hits", "X-Fragment-Misses", "X-Body-Hits", "X-Body-Misses")

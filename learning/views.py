@@ -89,19 +89,25 @@ def _target_context(request, target, *, form=None):
 
 
 def offering_detail(request, slug):
-    if request.user.is_authenticated:
-        return _target_page(request, selectors.offering_get(slug=slug, user=request.user))
-    return visitors.page(request, "offering", [slug], lambda: _visitor_offering(request, slug))
-
-
-def _visitor_offering(request, slug):
-    target = selectors.offering_get(slug=slug, user=request.user)
-    _template, context = _target_context(request, target)  # 404 when there is none
-    return target.title, "learning/_offering_body.html", context
+    return _detail(request, slug, selectors.offering_get, "learning/_offering_body.html")
 
 
 def programme_detail(request, slug):
-    return _target_page(request, selectors.programme_get(slug=slug, user=request.user))
+    return _detail(request, slug, selectors.programme_get, "learning/_programme_body.html")
+
+
+def _detail(request, slug, get, body):
+    """An offering's or programme's page: kept for visitors (learning.visitors), rendered
+    with their own place and buttons for a signed-in reader."""
+    if request.user.is_authenticated:
+        return _target_page(request, get(slug=slug, user=request.user))
+
+    def make():
+        target = get(slug=slug, user=request.user)
+        _template, context = _target_context(request, target)  # 404 when there is none
+        return target.title, body, context
+
+    return visitors.page(request, body, [slug], make)
 
 
 def _enrol(request, target):

@@ -1,6 +1,6 @@
-"""The catalogue and an offering's page as every visitor sees them: their bodies are kept
-(learning.visitors) under the version the database keeps of what they show
-(innolab.versions), so any committed write shows at once, and the clock is heeded.
+"""The catalogue, an offering's and a programme's page as every visitor sees them: their
+bodies are kept (learning.visitors) under the version the database keeps of what they
+show (innolab.versions), so any committed write shows at once, and the clock is heeded.
 
 Versions change when a write commits, so these tests commit (transaction=True)."""
 
@@ -165,6 +165,7 @@ def test_the_kept_pages_read_only_tables_whose_writes_give_a_new_version(client)
         "/learning/?mode=class&tag=service-design&open_only=on",
         "/learning/?mode=toolkit",
         offering.get_absolute_url(),
+        offering.programme.get_absolute_url(),
         "/toolkits/",
         "/toolkits/?tag=service-design&licence=CC-BY-4.0",
         toolkit.get_absolute_url(),
@@ -187,3 +188,14 @@ def test_junk_cannot_flood_the_kept_pages_nor_a_visitors_download_empty_them(cli
     queries(client, "/learning/")
     assert client.get(reverse("toolkits:download", args=[toolkit.slug])).status_code == 200
     assert len(queries(client, "/learning/")[1]) == 1  # still kept
+
+
+def test_a_programmes_page_is_kept_for_visitors_and_shows_a_new_step_at_once(client):
+    programme = factories.programme(title="La Transfo")
+    factories.offering(title="First step", programme=programme)
+    path = programme.get_absolute_url()
+    page = queries(client, path)[0]
+    assert "La Transfo" in page and "First step" in page and "Log in to enrol" in page
+    assert len(queries(client, path)[1]) == 1
+    factories.offering(title="Second step", programme=programme)
+    assert "Second step" in queries(client, path)[0]
