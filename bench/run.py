@@ -107,6 +107,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import F, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openloop import fixed_rate  # noqa: E402
@@ -115,9 +116,10 @@ from bench.pages import bench_user, pages  # noqa: E402
 from bench.seed import BENCH_EMAIL_DOMAIN  # noqa: E402
 from community import selectors as community_selectors  # noqa: E402
 from community.accounts.models import User  # noqa: E402
-from community.models import Post, Space, Topic  # noqa: E402
+from community.models import Post, Reaction, Space, Topic  # noqa: E402
 from innolab import fragments  # noqa: E402
-from learning.models import Offering, Policy  # noqa: E402
+from learning.models import Enrolment, EnrolmentStatusChange, Offering, Policy  # noqa: E402
+from learning.services import enrolment_withdraw  # noqa: E402
 
 FORTUNES = [
     "fortune: No such file or directory",
@@ -212,16 +214,34 @@ def writer_plan():
         audience=Space.Audience.MEMBERS, slug__startswith="bench-space"
     ).first()
     topics = list(Topic.objects.filter(space=space, locked=False).order_by("pk")[:50])
+    # Offerings with a free seat and no waiting line, so that each enrolment is confirmed
+    # and each withdrawal frees the seat without promoting anyone; none where a member's
+    # place cannot be withdrawn (a completed one), as it could not be taken again.
+    held = Enrolment.objects.filter(user__in=MEMBERS).active()
+    withdrawable = [
+        Enrolment.Status.APPLIED,
+        Enrolment.Status.WAITLISTED,
+        Enrolment.Status.CONFIRMED,
+    ]
     offerings = list(
         Offering.objects.open_for_enrolment()
-        .filter(enrolment_policy=Policy.OPEN, capacity__isnull=True)
+        .filter(enrolment_policy=Policy.OPEN, circle_size__isnull=True)
+        .filter(Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity") - 1))
+        .exclude(pk__in=held.exclude(status__in=withdrawable).values("offering"))
         .order_by("pk")[:50]
     )
+    # Each run starts from the same state: the members hold no place in those offerings
+    # (an earlier run may have left one), so that every "enrol" enrols.
+    for place in held.filter(offering__in=offerings, status__in=withdrawable):
+        enrolment_withdraw(enrolment=place, by=place.user, notify=False)
     plans = []
     for n, (person, cookie) in enumerate(zip(MEMBERS, MEMBER_COOKIES, strict=True)):
+        # Posts the member has not marked yet (an earlier run marked some): each mark is
+        # a write.
         posts = list(
             Post.objects.filter(topic__space=space)
             .exclude(author=person)
+            .exclude(reactions__user=person)
             .order_by("pk")
             .values_list("pk", flat=True)[n * 40 : n * 40 + 40]
         )
@@ -258,6 +278,31 @@ def post(path, cookie, data):
         return connection_.getresponse().status
     finally:
         connection_.close()
+
+
+# What the writers make, by kind (RSVP changes leave no row of their own to count).
+WRITTEN_ROWS = {
+    "helpful": (Reaction, "user"),
+    "enrol or withdraw": (EnrolmentStatusChange, "enrolment__user"),
+    "reply": (Post, "author"),
+}
+
+
+def last_rows():
+    """The newest id of each kind of row the writers make (by id: the seed dates some
+    rows in the future)."""
+    return {
+        kind: model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for kind, (model, _person) in WRITTEN_ROWS.items()
+    }
+
+
+def writes_that_changed(before):
+    """The rows the members' writes made since `last_rows()` gave `before`, by kind."""
+    return {
+        kind: model.objects.filter(pk__gt=before[kind], **{f"{person}__in": MEMBERS}).count()
+        for kind, (model, person) in WRITTEN_ROWS.items()
+    }
 
 
 class Writers(threading.Thread):
@@ -428,10 +473,12 @@ try:
     wrk("/", False, 3, script=MIXED_LUA, threads=2)  # warm the fragments of every page
     fortunes_before = wrk("/bench/fortunes/", False, args.seconds)
     writers = Writers(writer_plan(), args.writes_per_second)
+    rows_before = last_rows()
     writers.start()
     mixed = wrk("/", False, args.mixed_seconds, script=MIXED_LUA, threads=2)
     writers.stop.set()
     writers.join(timeout=30)
+    changed = writes_that_changed(rows_before)
     elapsed_writes = writers.done / args.mixed_seconds
     fortunes_after = wrk("/bench/fortunes/", False, args.seconds)
     fortunes_rps = (fortunes_before["rps"] + fortunes_after["rps"]) / 2
@@ -450,6 +497,9 @@ try:
         "writes_per_second": round(elapsed_writes, 2),
         "write_kinds": writers.kinds,
         "write_errors": writers.errors,
+        # What the writes changed in the database, counted there: a write the site
+        # refused (a place already held, a post already marked) would change nothing.
+        "writes_changed": changed,
         "fragment_hit_rate": round(mixed.get("fragment_hits", 0) / looked_up, 3)
         if looked_up
         else None,
@@ -571,7 +621,8 @@ lines += [
     "",
     f"**Mixed workload**: {m['members']} signed-in members and visitors reading every page "
     f"in turn ({m['requests_in_turn']} requests), while writers made {m['writes']} writes "
-    f"({m['writes_per_second']:g} a second: {m['write_kinds']}):",
+    f"({m['writes_per_second']:g} a second: {m['write_kinds']}; rows they made, counted in "
+    f"the database: {m['writes_changed']}):",
     "",
     "| req/s | × fortunes | target | p50 ms | p99 ms | errors (reads, writes) "
     "| fragment hit rate | visitors' body hit rate | p99 ms at half load |",
