@@ -53,10 +53,12 @@ class FragmentCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key):
+    def get(self, key, fresh=None):
+        """The value kept under `key`, or None (a miss): also when `fresh(value)` says
+        it may no longer be used."""
         with self._lock:
             value = self._data.get(key)
-            if value is None:
+            if value is None or (fresh is not None and not fresh(value)):
                 self.misses += 1
                 return None
             self._data.move_to_end(key)
@@ -135,8 +137,8 @@ def get_or_render_until(name, values, make, *, now):
     reached the moment it was kept until. `make()` returns (a tuple of strings, that
     moment or None for "until the key changes"); so does this, the strings marked safe."""
     key = fragment_key(name, values)
-    kept = bodies.get(key)
-    if kept is None or (kept[1] is not None and now >= kept[1]):
+    kept = bodies.get(key, fresh=lambda kept: kept[1] is None or now < kept[1])
+    if kept is None:
         parts, until = make()
         kept = (tuple(str(part) for part in parts), until)
         bodies.set(key, kept)

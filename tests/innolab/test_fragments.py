@@ -170,7 +170,9 @@ def test_a_kept_body_is_made_again_once_the_clock_reaches_its_moment():
 
     assert get(now) == ("Title", "<p>body 1</p>")
     assert get(now + timedelta(seconds=59))[1] == "<p>body 1</p>"  # kept
+    hits, misses = fragments.bodies.hits, fragments.bodies.misses
     assert get(now + timedelta(minutes=1))[1] == "<p>body 2</p>"  # its moment: made again
+    assert (fragments.bodies.hits, fragments.bodies.misses) == (hits, misses + 1)
     assert get(now, until=None, key=2)[1] == "<p>body 3</p>"
     assert get(now + timedelta(days=999), key=2)[1] == "<p>body 3</p>"  # no moment: kept
     assert len(made) == 3
