@@ -21,6 +21,12 @@ zone and on any values listed after the name; such a block must read nothing els
 The cache is a bounded LRU in the process's own memory (FRAGMENT_CACHE_ENTRIES, 0 turns
 it off): no network round trip, nothing shared between people that the key does not name,
 and nothing a visitor can flood (its keys come from rows, not from query strings).
+
+Whole bodies of the pages every visitor sees alike (learning.visitors) are kept in a
+second, smaller LRU (`bodies`, BODY_CACHE_ENTRIES) by `get_or_render_until`: their key
+names the version the database keeps of what they show (innolab.versions), and each is
+kept no later than the moment the clock alone would change it. A figure that changes more
+often than its body (a toolkit's downloads) is a `slot`, filled for each request.
 """
 
 import re
