@@ -16,6 +16,7 @@ gives everyone's pages a new key.
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
 
 from innolab import fragments, versions
 from learning.apps import CATALOGUE
@@ -32,7 +33,8 @@ def page(request, name, values, make, *, clock=catalogue_changes_at, fill=None):
 
     def render_parts():
         title, template, context = make()
-        return title, render_to_string(template, context, request)
+        # Both parts are kept as HTML: the title (a row's text) is escaped here.
+        return conditional_escape(title), render_to_string(template, context, request)
 
     if version is None:  # inside a transaction: nothing to key on
         title, body = render_parts()

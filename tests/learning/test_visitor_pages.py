@@ -199,3 +199,10 @@ def test_a_programmes_page_is_kept_for_visitors_and_shows_a_new_step_at_once(cli
     assert len(queries(client, path)[1]) == 1
     factories.offering(title="Second step", programme=programme)
     assert "Second step" in queries(client, path)[0]
+
+
+def test_a_kept_title_is_escaped(client):
+    offering = factories.offering(title="Maps & <b>journeys</b>")
+    for _ in range(2):  # rendered, then kept
+        page = queries(client, offering.get_absolute_url())[0]
+        assert "<title>Maps &amp; &lt;b&gt;journeys&lt;/b&gt; · innolab</title>" in page
