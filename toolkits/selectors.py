@@ -1,12 +1,13 @@
 """The reads the toolkit pages need, in a fixed number of queries."""
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 
 from community.accounts import policy as people_policy
 from community.accounts.roles import is_lab_staff
 from community.accounts.tags import tagged_ids
 from learning.models import Offering
-from toolkits.models import DailyDownloads, MethodCard, Toolkit, ToolkitFile, ToolkitUse
+from toolkits.models import MethodCard, Toolkit, ToolkitFile, ToolkitUse
+from toolkits.querysets import download_sums
 
 
 def toolkit_list(*, filters):
@@ -36,14 +37,10 @@ def toolkit_list(*, filters):
 
 
 def download_totals(toolkit_ids):
-    """{toolkit id: its downloads, every version and day} for `toolkit_ids` that have
-    any: the sum `with_download_total()` gives each row, for a few toolkits at once."""
-    return dict(
-        DailyDownloads.objects.filter(file__toolkit__in=toolkit_ids)
-        .order_by()
-        .values_list("file__toolkit")
-        .annotate(n=Sum("count"))
-    )
+    """{toolkit id: its downloads} for those of `toolkit_ids` that have any, in one query
+    (`with_download_total()` gives the same sum to each row of a list)."""
+    rows = download_sums().filter(file__toolkit__in=toolkit_ids)
+    return dict(rows.values_list("file__toolkit", "n"))
 
 
 def toolkit_get(*, slug, user):
