@@ -33,11 +33,13 @@ def catalogue(request):
 
 
 def _catalogue_context(request):
-    form = CatalogueForm(known_params(request.GET, CatalogueForm.base_fields) or None)
+    # The filters, and the pager's links, read the known parameters alone, not whatever
+    # else the address held.
+    params = known_params(request.GET, CatalogueForm.base_fields)
+    form = CatalogueForm(params or None)
     filters = form.cleaned_data if form.is_valid() else {}
     results = selectors.catalogue_results(user=request.user, filters=filters)
-    # The pager's links keep the filters, not whatever else the address held.
-    page, query = paginate(request, results, PAGE_SIZE, keep=CatalogueForm.base_fields)
+    page, query = paginate(request, results, PAGE_SIZE, params=params)
     mine_offerings, _mine_programmes = selectors.active_target_ids(request.user)
     for model in {type(item) for item in page}:
         attach_tags(item for item in page if type(item) is model)

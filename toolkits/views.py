@@ -42,13 +42,11 @@ def _downloads(body):
 
 
 def _list_context(request):
-    form = ToolkitFilterForm(known_params(request.GET, ToolkitFilterForm.base_fields) or None)
+    params = known_params(request.GET, ToolkitFilterForm.base_fields)
+    form = ToolkitFilterForm(params or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page, query = paginate(
-        request,
-        selectors.toolkit_list(filters=filters),
-        PAGE_SIZE,
-        keep=ToolkitFilterForm.base_fields,
+        request, selectors.toolkit_list(filters=filters), PAGE_SIZE, params=params
     )
     attach_tags(page)
     return {"form": form, "page": page, "query": query, "filtered": bool(filters)}

@@ -6,12 +6,12 @@ from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 
 
-def paginate(request, rows, per_page, keep=None):
+def paginate(request, rows, per_page, params=None):
     """(the page `request` asks for, the rest of its query string): the second lets the
-    pagination links keep the list's filters (only the parameters named in `keep`, when
-    given)."""
+    pagination links keep the list's filters (`params`, when given: the query string's
+    known parameters, see known_params)."""
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy() if keep is None else known_params(request.GET, keep)
+    query = (request.GET if params is None else params).copy()
     query.pop("page", None)
     return page, query.urlencode()
 
