@@ -27,8 +27,9 @@ def page(request, name, values, make, *, clock=catalogue_changes_at, fill=None):
     """The page `name` for `values` (what the visitor asked for). `make()` returns its
     (title, body template, body context), and is only called when no body is kept;
     `clock(now)` the next moment the body may change with no write (None: never);
-    `fill(body)` the values of its slots ({slot name: {key: value}})."""
-    version = versions.current(CATALOGUE)
+    `fill(body)` the values of its slots ({slot name: {key: value}}). With kept bodies
+    turned off (BODY_CACHE_ENTRIES=0) the body is rendered, and no version is read."""
+    version = versions.current(CATALOGUE) if fragments.bodies.entries > 0 else None
     now = timezone.now()
 
     def render_parts():
@@ -36,7 +37,7 @@ def page(request, name, values, make, *, clock=catalogue_changes_at, fill=None):
         # Both parts are kept as HTML: the title (a row's text) is escaped here.
         return conditional_escape(title), render_to_string(template, context, request)
 
-    if version is None:  # inside a transaction: nothing to key on
+    if version is None:  # turned off, or inside a transaction: nothing to key on
         title, body = render_parts()
     else:
         title, body = fragments.get_or_render_until(

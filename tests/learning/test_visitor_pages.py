@@ -104,6 +104,21 @@ def test_a_signed_in_reader_sees_their_own_state_not_the_visitors(member, member
     assert "Log in to enrol" in queries(client, path)[0]
 
 
+def test_with_kept_bodies_turned_off_each_visit_is_rendered_and_reads_no_version(
+    client, monkeypatch
+):
+    """BODY_CACHE_ENTRIES=0: what `make bench` measures as a visitor's page rendered."""
+    monkeypatch.setattr(fragments.bodies, "entries", 0)
+    offering = factories.offering(title="Open class", capacity=3)
+    path = offering.get_absolute_url()
+    _first, asked = queries(client, path)
+    again, asked_again = queries(client, path)
+    assert "Open class" in again and "3 places left" in again
+    assert len(asked_again) == len(asked) > 1
+    assert not any("innolab_data_version" in query["sql"] for query in asked + asked_again)
+    assert not fragments.bodies._data
+
+
 def test_unknown_parameters_share_the_kept_page_and_stay_out_of_its_links(client):
     for n in range(25):
         factories.offering(title=f"Offering {n}")
