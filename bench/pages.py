@@ -31,6 +31,9 @@ def pages(*, signed_in_client=None):
         ("hello (plain WSGI)", "/bench/hello", False, None),
         ("fortunes (reference)", "/bench/fortunes/", False, None),
         ("home", "/", False, None),
+        # The shell alone for a member (their session, their row, the unread check): what
+        # every signed-in page costs before its own work, so the most any can reach.
+        ("home, signed in", "/", True, None),
         ("catalogue", "/learning/", False, ANONYMOUS_TARGET),
         ("catalogue, filtered", "/learning/?mode=class&tag=service-design", False,
          ANONYMOUS_TARGET),

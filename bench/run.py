@@ -7,8 +7,11 @@ side by side.
    for the benchmark person and the members of the mixed workload.
 2. Counts queries and in-process milliseconds per page, with the fragment cache warm (as
    the server runs) and cold (emptied before each request: every fragment rendered).
-3. Starts gunicorn (sync workers, 2 x cores + 1) on bench.wsgi, DEBUG off. No page is
-   kept whole anywhere: every answer is rendered for its request.
+3. Starts gunicorn (sync workers, 2 x cores + 1) on bench.wsgi, DEBUG off, twice: the
+   site as deployed, and the same site with no kept bodies (BODY_CACHE_ENTRIES=0). Each
+   visitors' page is measured on both: *(kept body)*, as visitors get it, and rendered
+   for each request, the issue's measure. Signed-in pages are always rendered; *home,
+   signed in* (the shell alone) is the most any of them can reach.
 4. Warms every page up, then measures each with wrk in interleaved rounds (4 rounds of
    10 s per page by default): req/s, p50, p99 and the ratio to fortunes in the same
    round (the median of the rounds' ratios is reported).
@@ -155,9 +158,28 @@ def session_cookie(person):
 
 
 COOKIE = session_cookie(bench_user())
-PAGES = pages()
-SIGNED_IN_PAGES = [(path) for _n, path, signed_in, target in PAGES if signed_in and target]
-ANONYMOUS_PAGES = [(path) for _n, path, signed_in, target in PAGES if not signed_in and target]
+SITE_PAGES = pages()
+SIGNED_IN_PAGES = [path for _n, path, signed_in, target in SITE_PAGES if signed_in and target]
+ANONYMOUS_PAGES = [path for _n, path, signed_in, target in SITE_PAGES if not signed_in and target]
+
+
+def measured_pages():
+    """(name, path, signed in, target, rendered) for every measure. A visitors' page is
+    measured twice: as the site serves it (its body kept, learning.visitors) and rendered
+    (by a second server with no kept bodies, BODY_CACHE_ENTRIES=0). The issue's target is
+    for pages rendered with no whole-page cache of any kind, so it is judged on the
+    second; the first is what visitors get, and what the mixed workload reads."""
+    rows = []
+    for name, path, signed_in, target in SITE_PAGES:
+        if path in ANONYMOUS_PAGES:
+            rows.append((f"{name} (kept body)", path, False, None, False))
+            rows.append((name, path, False, target, True))
+        else:
+            rows.append((name, path, signed_in, target, False))
+    return rows
+
+
+PAGES = measured_pages()
 # Members of the mixed workload: alumni (every page is open to them), in a fixed order.
 MEMBERS = list(
     User.objects.filter(email__endswith=BENCH_EMAIL_DOMAIN, alumnus_since__isnull=False).order_by(
@@ -168,9 +190,12 @@ MEMBER_COOKIES = [session_cookie(person) for person in MEMBERS]
 
 
 # --- 2. Queries and in-process cost ------------------------------------------------------------
-def in_process(path, signed_in, *, cold, repeat=20):
+def in_process(path, signed_in, *, cold, rendered=False, repeat=20):
     """Queries of one request, and median ms over `repeat`, with the fragment cache as
-    the server has it (warm) or emptied before each request (cold)."""
+    the server has it (warm) or emptied before each request (cold); `rendered`: with no
+    kept bodies, as the second server runs."""
+    fragments.bodies.entries = 0 if rendered else settings.BODY_CACHE_ENTRIES
+    fragments.bodies.clear()
     client = Client(HTTP_HOST="127.0.0.1")
     if signed_in:
         client.cookies[settings.SESSION_COOKIE_NAME] = COOKIE.split("=", 1)[1]
@@ -194,16 +219,17 @@ def in_process(path, signed_in, *, cold, repeat=20):
 
 step("queries and in-process ms per request: fragments warm / cold")
 IN_PROCESS = {}
-for name, path, signed_in, _target in PAGES:
+for name, path, signed_in, _target, rendered in PAGES:
     if path == "/bench/hello":
         IN_PROCESS[name] = {"queries": 0, "warm_ms": None, "cold_ms": None}
         continue
-    status, n, warm = in_process(path, signed_in, cold=False)
-    _status, _n, cold = in_process(path, signed_in, cold=True)
+    status, n, warm = in_process(path, signed_in, cold=False, rendered=rendered)
+    _status, _n, cold = in_process(path, signed_in, cold=True, rendered=rendered)
     if status != 200:
         sys.exit(f"{name} {path} answered {status}, not 200: is the data seeded?")
     IN_PROCESS[name] = {"queries": n, "warm_ms": round(warm, 2), "cold_ms": round(cold, 2)}
-    print(f"  {name:24} {n:3d} queries   {warm:6.1f} ms warm, {cold:6.1f} ms cold")
+    print(f"  {name:30} {n:3d} queries   {warm:6.1f} ms warm, {cold:6.1f} ms cold")
+fragments.bodies.entries = settings.BODY_CACHE_ENTRIES
 
 
 # --- The writers of the mixed workload ---------------------------------------------------------
@@ -352,37 +378,47 @@ class Writers(threading.Thread):
                 self.errors += 1
 
 
-# --- 3. Server ---------------------------------------------------------------------------------
+# --- 3. Servers --------------------------------------------------------------------------------
 workers = 2 * (os.cpu_count() or 1) + 1
-step(f"gunicorn, {workers} sync workers on 127.0.0.1:{args.port}")
-server = subprocess.Popen(
-    [str(BIN / "gunicorn"), "bench.wsgi:application", "--workers", str(workers),
-     "--worker-class", "sync", "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
-    cwd=ROOT, env=ENV, start_new_session=True,
-)  # fmt: skip
-BASE = f"http://127.0.0.1:{args.port}"
-for _ in range(100):
-    try:
-        urllib.request.urlopen(BASE + "/bench/hello", timeout=1)
-        break
-    except OSError:
-        time.sleep(0.2)
-else:
-    server.kill()
+RENDERED_PORT = args.port + 1
+
+
+def start_server(port, **env):
+    step(f"gunicorn, {workers} sync workers on 127.0.0.1:{port} {env or ''}")
+    started = subprocess.Popen(
+        [str(BIN / "gunicorn"), "bench.wsgi:application", "--workers", str(workers),
+         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env={**ENV, **env}, start_new_session=True,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/hello", timeout=1)
+            return started
+        except OSError:
+            time.sleep(0.2)
+    started.kill()
     sys.exit("gunicorn did not start")
+
+
+server = start_server(args.port)
+# The same site with no kept bodies: the visitors' pages rendered for each request. It
+# waits idle while the site is measured, and the other way round.
+rendered_server = start_server(RENDERED_PORT, BODY_CACHE_ENTRIES="0")
+BASE = f"http://127.0.0.1:{args.port}"
 
 LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNIT = {"us": 0.001, "ms": 1, "s": 1000}
 MIXED_LUA = ROOT / "var" / "bench" / "mixed.lua"
 
 
-def wrk(path, signed_in, seconds, *, script=None, connections=8, threads=1):
+def wrk(path, signed_in, seconds, *, script=None, connections=8, threads=1, rendered=False):
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if signed_in:
         cmd += ["-H", f"Cookie: {COOKIE}"]
     if script:
         cmd += ["-s", str(script)]
-    out = subprocess.run([*cmd, BASE + path], capture_output=True, text=True, check=True).stdout
+    base = f"http://127.0.0.1:{RENDERED_PORT}" if rendered else BASE
+    out = subprocess.run([*cmd, base + path], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {q: float(v) * UNIT[u] for q, v, u in LATENCY.findall(out)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -450,17 +486,17 @@ end
 
 try:
     step("warm-up")
-    for _name, path, signed_in, _target in PAGES:
-        wrk(path, signed_in, 2)
+    for _name, path, signed_in, _target, rendered in PAGES:
+        wrk(path, signed_in, 2, rendered=rendered)
 
     # --- 4. Interleaved rounds -----------------------------------------------------------------
     rounds = []
     for r in range(args.rounds):
         step(f"round {r + 1} of {args.rounds}")
         measured = {}
-        for name, path, signed_in, _target in PAGES:
-            measured[name] = wrk(path, signed_in, args.seconds)
-            print(f"  {name:24} {measured[name]['rps']:8.1f} req/s", flush=True)
+        for name, path, signed_in, _target, rendered in PAGES:
+            measured[name] = wrk(path, signed_in, args.seconds, rendered=rendered)
+            print(f"  {name:30} {measured[name]['rps']:8.1f} req/s", flush=True)
         rounds.append(measured)
 
     # --- 5. The mixed workload -----------------------------------------------------------------
@@ -514,13 +550,13 @@ try:
     # --- 6. Half capacity, open loop -----------------------------------------------------------
     step("each page, and the mixed workload, at half its capacity (open loop)")
     half = {}
-    for name, path, signed_in, _target in PAGES:
+    for name, path, signed_in, _target, rendered in PAGES:
         capacity = statistics.median(r[name]["rps"] for r in rounds)
         half[name] = fixed_rate(
-            "127.0.0.1", args.port, path, rate=capacity / 2, seconds=args.seconds,
-            cookie=COOKIE if signed_in else "",
+            "127.0.0.1", RENDERED_PORT if rendered else args.port, path, rate=capacity / 2,
+            seconds=args.seconds, cookie=COOKIE if signed_in else "",
         )  # fmt: skip
-        print(f"  {name:24} {half[name]}", flush=True)
+        print(f"  {name:30} {half[name]}", flush=True)
     writers = Writers(writer_plan(), args.writes_per_second)
     writers.start()
     half_mixed = fixed_rate(
@@ -529,7 +565,7 @@ try:
     writers.stop.set()
     writers.join(timeout=30)
     half_mixed["write_errors"] = writers.errors
-    print(f"  {'mixed':24} {half_mixed}", flush=True)
+    print(f"  {'mixed':30} {half_mixed}", flush=True)
 
     # --- Memory --------------------------------------------------------------------------------
     children = subprocess.run(
@@ -540,17 +576,19 @@ try:
         status = Path(f"/proc/{pid}/status").read_text()
         peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
 finally:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+    for running in (server, rendered_server):
+        os.killpg(running.pid, signal.SIGTERM)
+        running.wait(timeout=30)
 
 # --- Results -----------------------------------------------------------------------------------
 results = []
-for name, path, signed_in, target in PAGES:
+for name, path, signed_in, target, rendered in PAGES:
     per_round = [r[name] for r in rounds]
     ratios = [r[name]["rps"] / r["fortunes (reference)"]["rps"] for r in rounds]
     ratio = statistics.median(ratios)
     results.append({
         "page": name, "path": path, "signed_in": signed_in,
+        "kept_body": path in ANONYMOUS_PAGES and not rendered,
         "rps": round(statistics.median(x["rps"] for x in per_round), 1),
         "p50_ms": round(statistics.median(x["p50"] for x in per_round), 2),
         "p99_ms": round(statistics.median(x["p99"] for x in per_round), 2),
@@ -598,10 +636,12 @@ def ms(value):
 
 lines = [
     f"Scale {args.scale}, {summary['when']}, {summary['machine']}, {workers} gunicorn sync "
-    f"workers, {args.rounds} rounds of {args.seconds} s per page. Signed-in pages are "
-    "rendered for each request; visitors' pages (catalogue, offering, toolkits) are the "
-    "shell rendered around a body kept under the database's version of what it shows "
-    "(learning.visitors): *cold* is that body rendered.",
+    f"workers, {args.rounds} rounds of {args.seconds} s per page. Every page is rendered "
+    "for each request (fragments kept, no whole page), and the targets are judged on "
+    "that. A visitors' page *(kept body)* is as the site serves it: the shell rendered "
+    "around a body kept under the database's version of what it shows "
+    "(learning.visitors), not the issue's rendered measure. *Home, signed in* is the "
+    "shell alone for a member: the most any signed-in page can reach.",
     "",
     "| page | req/s | p50 ms | p99 ms | × fortunes | target | queries | in-process ms, "
     "warm / cold | p99 ms at half load |",
