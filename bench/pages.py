@@ -1,7 +1,7 @@
 """The pages `make bench` measures, with their targets (a ratio to fortunes, measured in
 the same run), picked from the benchmark database: typical rows, not the busiest."""
 
-from bench.seed import BENCH_USER_HANDLE
+from bench.seed import BENCH_EMAIL_DOMAIN, BENCH_USER_HANDLE
 from community.accounts.models import User
 from community.models import Space, Topic
 from learning.models import Offering
@@ -13,6 +13,17 @@ SIGNED_IN_TARGET = 0.20
 
 def bench_user():
     return User.objects.get(handle=BENCH_USER_HANDLE)
+
+
+def mixed_members(count):
+    """The members of the mixed workload: alumni (every page is open to them), in a fixed
+    order, never the benchmark person: they write (enrol, withdraw, reply), and her pages
+    must be the same in every run."""
+    return list(
+        User.objects.filter(email__endswith=BENCH_EMAIL_DOMAIN, alumnus_since__isnull=False)
+        .exclude(handle=BENCH_USER_HANDLE)
+        .order_by("pk")[:count]
+    )
 
 
 def pages(*, signed_in_client=None):

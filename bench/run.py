@@ -115,10 +115,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openloop import fixed_rate  # noqa: E402
 
-from bench.pages import bench_user, pages  # noqa: E402
-from bench.seed import BENCH_EMAIL_DOMAIN  # noqa: E402
+from bench.pages import bench_user, mixed_members, pages  # noqa: E402
 from community import selectors as community_selectors  # noqa: E402
-from community.accounts.models import User  # noqa: E402
 from community.models import Post, Reaction, Space, Topic  # noqa: E402
 from innolab import fragments  # noqa: E402
 from learning.models import Enrolment, EnrolmentStatusChange, Offering, Policy  # noqa: E402
@@ -180,12 +178,7 @@ def measured_pages():
 
 
 PAGES = measured_pages()
-# Members of the mixed workload: alumni (every page is open to them), in a fixed order.
-MEMBERS = list(
-    User.objects.filter(email__endswith=BENCH_EMAIL_DOMAIN, alumnus_since__isnull=False).order_by(
-        "pk"
-    )[: args.members]
-)
+MEMBERS = mixed_members(args.members)
 MEMBER_COOKIES = [session_cookie(person) for person in MEMBERS]
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from bench.pages import mixed_members
 from bench.seed import AlreadySeeded, seed_bench
 from community.models import Post, Topic, User
 from community.selectors import meeting_list
@@ -67,6 +68,11 @@ def test_seed_bench_fills_every_table_and_the_pages_work():
     with pytest.raises(AlreadySeeded, match="already holds"):
         seed_bench(scale="XS")
 
+    # The mixed workload's writers enrol, withdraw and reply: never as her, or each run
+    # would leave her pages with more to show than the last.
+    writers = mixed_members(24)
+    assert len(writers) == 24 and person not in writers
+    assert all(writer.is_alumnus for writer in writers)
     upcoming, past = meeting_list(user=person)
     assert upcoming and past  # a programme's alumna: her meetings page is not empty
     client = Client()
